@@ -1,0 +1,29 @@
+# mlrelease-template: entry points for working on the template itself. `make help` lists them.
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+BASE_PYTHON ?= python3
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help test lint benchmark
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# The environment is rebuilt whenever a requirements file changes.
+$(VENV)/.installed: requirements-test.txt template/requirements.lock
+	$(BASE_PYTHON) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet torch==2.13.0
+	$(PYTHON) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+test: $(VENV)/.installed ## run the template's whole test suite (installs .venv on first use)
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff on the template's own Python files
+	$(PYTHON) -m ruff check tests hooks
+	$(PYTHON) -m ruff format --check tests hooks
+
+benchmark: $(VENV)/.installed ## measure the figures the issues ask for; prints a table
+	$(PYTHON) tests/benchmark_template.py

@@ -1,0 +1,62 @@
+"""The data manifest: `data/manifest.json` lists each data file with its sha256, size and row count.
+
+`run.json` and `results/metrics.json` record these checksums, so a number can be traced back
+to the exact bytes it was computed on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .cli import UserError
+from .files import atomic_write_json, sha256_file
+
+MANIFEST = "manifest.json"
+REBUILD = "run `make data` to recreate it"
+
+
+def combined_checksum(files: dict[str, dict[str, Any]]) -> str:
+    """One checksum for the whole dataset: sha256 over the sorted `name sha256` lines."""
+    lines = "".join(f"{name} {files[name]['sha256']}\n" for name in sorted(files))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def write_manifest(data_dir: Path, rows: dict[str, int], **about: Any) -> dict[str, Any]:
+    """Checksum the files named in `rows` (file name -> row count) and write the manifest last."""
+    files = {
+        name: {"sha256": sha256_file(data_dir / name), "bytes": (data_dir / name).stat().st_size, "rows": count}
+        for name, count in sorted(rows.items())
+    }
+    manifest = {**about, "files": files, "checksum": combined_checksum(files)}
+    atomic_write_json(data_dir / MANIFEST, manifest)
+    return manifest
+
+
+def read_manifest(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / MANIFEST
+    if not path.is_file():
+        raise UserError(f"{path} not found; {REBUILD}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["files"], manifest["checksum"]
+    except (ValueError, KeyError, TypeError):
+        raise UserError(f"{path} is not a valid data manifest; {REBUILD}") from None
+    return manifest
+
+
+def verified_file(data_dir: Path, name: str) -> tuple[Path, str]:
+    """Path and sha256 of a data file, after checking it against the manifest."""
+    manifest = read_manifest(data_dir)
+    path = data_dir / name
+    if not path.is_file():
+        raise UserError(f"{path} not found; {REBUILD}")
+    expected = manifest["files"].get(name, {}).get("sha256")
+    if expected is None:
+        raise UserError(f"{path} is not listed in {data_dir / MANIFEST}; {REBUILD}")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise UserError(f"{path} does not match its checksum in {data_dir / MANIFEST} (corrupt or edited); {REBUILD}")
+    return path, actual

@@ -1,0 +1,36 @@
+"""Fixtures for the template's tests: generated projects, and one shared environment to run them in.
+
+Every generated project runs in the environment these tests run in (`make VENV=<this env>`), so the
+suite installs the project's dependencies once instead of once per answer set.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_ENV = Path(sys.prefix)
+
+
+def render(destination: Path, answers: dict[str, Any]) -> Path:
+    """`copier copy --defaults --data ...` of the working tree, as a user would script it."""
+    copier.run_copy(str(ROOT), str(destination), data=answers, defaults=True, vcs_ref="HEAD", quiet=True, unsafe=False)
+    return destination
+
+
+def make(project: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run a make target of a generated project in the shared environment."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    return subprocess.run(["make", *args, f"VENV={SHARED_ENV}"], cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory.mktemp("default") / "project", {})

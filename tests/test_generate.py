@@ -1,0 +1,136 @@
+"""Generate over an answer matrix that covers every choice; each project is complete, clean and passes its tests."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SHARED_ENV, make, render
+
+# Each choice of every choice question appears at least once (checked by the test below).
+MATRIX = [
+    {},
+    {"code_license": "MIT", "model_license": "mit", "data_license": "mit", "visibility": "public", "python_version": "3.10", "arxiv_id": "2501.01234"},
+    {"code_license": "BSD-3-Clause", "model_license": "cc-by-4.0", "data_license": "cc-by-sa-4.0", "python_version": "3.12", "arxiv_id": "2312.12345v2"},
+    {"code_license": "GPL-3.0-only", "model_license": "cc-by-sa-4.0", "data_license": "cc-by-nc-4.0", "visibility": "public", "python_version": "3.13"},
+    {"model_license": "cc-by-nc-4.0", "data_license": "openrail", "project_title": "Sparse Probing", "authors": [{"name": "Grace Hopper", "affiliation": "Navy"}, {"name": "Alan Turing", "affiliation": "Manchester", "email": "alan@example.org"}]},
+    {"code_license": "MIT", "model_license": "openrail", "data_license": "other", "data_license_name": "lab-data-1.0", "data_license_link": "https://example.org/data-license", "visibility": "public"},
+    {"code_license": "BSD-3-Clause", "model_license": "other", "model_license_name": "lab-weights", "model_license_link": "LICENSE.model.md", "data_license": "apache-2.0", "hf_namespace": "my-lab", "project_slug": "tiny-net", "package_name": "tiny_net"},
+]
+IDS = [f"answers{i}" for i in range(len(MATRIX))]
+EXPECTED = [
+    "README.md", "LICENSE", "CITATION.cff", "pyproject.toml", "requirements.lock", "release.yaml", "Makefile",
+    ".gitignore", ".pre-commit-config.yaml", ".copier-answers.yml", "configs/default.yaml",
+    "src/release_tools/cli.py", "tests/test_pipeline.py", "tests/test_distributed.py",
+]
+LICENSE_FIRST_WORDS = {"Apache-2.0": "Apache License", "MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause License", "GPL-3.0-only": "GNU GENERAL PUBLIC LICENSE"}
+
+
+def test_matrix_covers_every_choice() -> None:
+    questions = yaml.safe_load((Path(__file__).parents[1] / "copier.yml").read_text())
+    for name, question in questions.items():
+        if isinstance(question, dict) and "choices" in question:
+            used = {answers.get(name, question["default"]) for answers in MATRIX}
+            assert used == set(question["choices"]), name
+
+
+@pytest.fixture(scope="module", params=range(len(MATRIX)), ids=IDS)
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    answers = MATRIX[request.param]
+    return render(tmp_path_factory.mktemp(IDS[request.param]) / "project", answers), answers
+
+
+def text_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts and p.suffix not in {".png", ".parquet"}]
+
+
+def test_expected_files_and_no_template_leftovers(project: tuple[Path, dict]) -> None:
+    root, answers = project
+    package = answers.get("package_name", json.loads(json.dumps(yaml.safe_load((root / ".copier-answers.yml").read_text())))["package_name"])
+    for name in [*EXPECTED, f"src/{package}/train.py", f"src/{package}/data.py"]:
+        assert (root / name).is_file(), name
+    for path in text_files(root):
+        text = path.read_text(encoding="utf-8")
+        assert "{{" not in text and "{%" not in text, path
+        assert not path.name.endswith(".jinja"), path
+
+
+def test_structured_files_parse_and_agree(project: tuple[Path, dict]) -> None:
+    root, answers = project
+    release = yaml.safe_load((root / "release.yaml").read_text())
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    citation = yaml.safe_load((root / "CITATION.cff").read_text())
+    yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
+    yaml.safe_load((root / "configs/default.yaml").read_text())
+    assert release["version"] == pyproject["project"]["version"] == citation["version"]
+    assert release["title"] == citation["title"]
+    assert release["description"] == pyproject["project"]["description"]
+    assert [a["name"] for a in release["authors"]] == [a["name"] for a in pyproject["project"]["authors"]]
+    assert release["license"]["code"] == pyproject["project"]["license"] == citation["license"]
+    assert release["links"]["code"] == citation["repository-code"] == pyproject["project"]["urls"]["Repository"]
+    assert release["hub"]["visibility"] == answers.get("visibility", "private")
+    assert release["arxiv_id"] == (answers.get("arxiv_id") or None)
+    assert pyproject["project"]["requires-python"] == f">={answers.get('python_version', '3.11')}"
+    for kind in ("model", "data"):
+        assert release["license"][kind] == answers.get(f"{kind}_license", {"model": "apache-2.0", "data": "cc-by-4.0"}[kind])
+        if release["license"][kind] == "other":
+            assert release["license"][f"{kind}_name"] == answers[f"{kind}_license_name"]
+            assert release["license"][f"{kind}_link"] == answers[f"{kind}_license_link"]
+    if answers.get("arxiv_id"):
+        assert f"https://arxiv.org/abs/{answers['arxiv_id']}" in (root / "README.md").read_text()
+        assert citation["preferred-citation"]["doi"].startswith("10.48550/arXiv.")
+
+
+def test_validators_of_cff_and_pyproject_accept(project: tuple[Path, dict]) -> None:
+    root, _ = project
+    bin_dir = SHARED_ENV / "bin"
+    done = subprocess.run([bin_dir / "cffconvert", "--validate", "-i", root / "CITATION.cff"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = subprocess.run([sys.executable, "-m", "validate_pyproject", root / "pyproject.toml"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_license_file_matches_the_choice(project: tuple[Path, dict]) -> None:
+    root, answers = project
+    license_id = answers.get("code_license", "Apache-2.0")
+    text = (root / "LICENSE").read_text()
+    assert text.lstrip().startswith(LICENSE_FIRST_WORDS[license_id])
+    if license_id in {"MIT", "BSD-3-Clause"}:
+        names = [a["name"] for a in answers.get("authors", [{"name": "Ada Lovelace"}])]
+        assert re.search(r"Copyright \(c\) \d{4},? " + re.escape(", ".join(names)), text)
+
+
+def test_lock_pins_every_dependency_within_its_range(project: tuple[Path, dict]) -> None:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    root, _ = project
+    pins = {}
+    for line in (root / "requirements.lock").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version
+    project_table = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    for spec in [*project_table["dependencies"], *(d for extra in project_table["optional-dependencies"].values() for d in extra)]:
+        requirement = Requirement(spec)
+        pinned = pins.get(canonicalize_name(requirement.name))
+        assert pinned is not None, f"{requirement.name} is not pinned in requirements.lock"
+        assert requirement.specifier.contains(pinned, prereleases=True), (spec, pinned)
+
+
+def test_ruff_is_clean(project: tuple[Path, dict]) -> None:
+    root, _ = project
+    assert make(root, "lint").returncode == 0, make(root, "lint").stdout
+
+
+def test_generated_test_suite_passes(project: tuple[Path, dict]) -> None:
+    root, _ = project
+    done = make(root, "test")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert re.search(r"\d+ passed", done.stdout)
