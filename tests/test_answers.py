@@ -89,6 +89,7 @@ INVALID = [
     ({"package_name": "my-pkg"}, r"package_name: use lowercase letters, digits and underscores"),
     ({"package_name": "import"}, r"package_name: \"import\" is a Python keyword"),
     ({"package_name": "release_tools"}, r"package_name: \"release_tools\" clashes"),
+    ({"package_name": "p" * 41}, r"package_name: at most 40 characters"),
     ({"hf_namespace": "-lab"}, r"hf_namespace: a Hugging Face user or organisation name"),
     ({"hf_namespace": "my lab"}, r"hf_namespace: a Hugging Face user or organisation name"),
     ({"github_url": "https://gitlab.com/a/b"}, r"github_url: expected https://github.com/OWNER/REPO"),

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import SHARED_ENV, make
 
 # Covered elsewhere: `make setup` installs into .venv (here .venv is the shared environment);
@@ -67,3 +68,19 @@ def test_generated_slow_tests_pass(default_project: Path) -> None:
     done = make(default_project, "test-all", "ARGS=-m slow")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert re.search(r"1 passed", done.stdout)
+
+
+@pytest.mark.slow
+def test_make_setup_installs_the_locked_project(default_project: Path, tmp_path: Path) -> None:
+    """`make setup` as the README gives it, into a fresh environment (pip's cache makes it quick)."""
+    venv = tmp_path / "venv"
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    done = subprocess.run(["make", "setup", f"VENV={venv}"], cwd=default_project, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    package = yaml.safe_load((default_project / ".copier-answers.yml").read_text())["package_name"]
+    probe = f"import {package}.train, release_tools, importlib.metadata as m; print(m.version('torch'), m.version('pytest'))"
+    done = subprocess.run([str(venv / "bin" / "python"), "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    torch_version, pytest_version = done.stdout.split()
+    locked = dict(line.split("==") for line in (default_project / "requirements.lock").read_text().splitlines() if "==" in line)
+    assert torch_version.split("+")[0] == locked["torch"] and pytest_version == locked["pytest"]

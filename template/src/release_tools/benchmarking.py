@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable
 
 
-def time_calls(fn: Callable[[], object], *, warmup: int, iterations: int, sync: Callable[[], None] = lambda: None) -> list[float]:
+def time_calls(
+    fn: Callable[[], object], *, warmup: int, iterations: int, sync: Callable[[], None] = lambda: None
+) -> list[float]:
     """Seconds per call of `fn`, after `warmup` untimed calls."""
     for _ in range(warmup):
         fn()
@@ -43,5 +45,5 @@ def format_table(headers: list[str], rows: list[list[object]]) -> str:
     """A Markdown table, readable in a terminal too."""
     cells = [[str(c) for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
-    line = lambda values: "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |"  # noqa: E731
+    line = lambda values: "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"  # noqa: E731
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])

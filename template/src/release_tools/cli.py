@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 
 class UserError(Exception):
     """An expected problem with the user's input; the message says what is wrong and how to fix it."""
 
 
-def run(main: Callable[[], T]) -> T:
+def run(main: Callable[[], Any]) -> Any:
     """Call `main`; turn a UserError into `error: <message>` and exit status 1, without a traceback."""
     try:
         return main()

@@ -7,19 +7,18 @@ parameter count on this machine; writes results/benchmark.json and prints a tabl
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import torch
 
+from .data import load_split
+from .model import count_parameters
+from .predict import load_model, weights_file
 from release_tools.benchmarking import format_table, peak_process_memory_mb, percentile, time_calls
 from release_tools.cli import UserError, run
 from release_tools.files import atomic_write_json, display_path
 from release_tools.provenance import hardware, library_versions
-
-from .data import load_split
-from .model import count_parameters
-from .predict import load_model, weights_file
 
 
 def benchmark(
@@ -44,17 +43,22 @@ def benchmark(
         for batch_size in batch_sizes:
             index = np.arange(batch_size) % len(pixels)  # repeat test images if the batch is larger
             batch = torch.from_numpy(pixels[index]).to(device)
-            seconds = time_calls(lambda: model(batch), warmup=warmup, iterations=iterations, sync=sync)
+            seconds = time_calls(lambda batch=batch: model(batch), warmup=warmup, iterations=iterations, sync=sync)
             p50, p95 = percentile(seconds, 50), percentile(seconds, 95)
-            rows.append({
-                "batch_size": batch_size,
-                "latency_ms_p50": round(p50 * 1e3, 4),
-                "latency_ms_p95": round(p95 * 1e3, 4),
-                "throughput_per_s": round(batch_size / p50, 1),
-            })
+            rows.append(
+                {
+                    "batch_size": batch_size,
+                    "latency_ms_p50": round(p50 * 1e3, 4),
+                    "latency_ms_p95": round(p95 * 1e3, 4),
+                    "throughput_per_s": round(batch_size / p50, 1),
+                }
+            )
 
     if device.type == "cuda":
-        memory = {"peak_memory_mb": round(torch.cuda.max_memory_allocated() / 2**20, 1), "memory_measure": "CUDA max allocated"}
+        memory = {
+            "peak_memory_mb": round(torch.cuda.max_memory_allocated() / 2**20, 1),
+            "memory_measure": "CUDA max allocated",
+        }
     else:
         memory = {"peak_memory_mb": round(peak_process_memory_mb(), 1), "memory_measure": "process peak RSS"}
     result = {
@@ -68,7 +72,7 @@ def benchmark(
         **memory,
         "hardware": hardware(),
         "libraries": library_versions(),
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if output is not None:
         atomic_write_json(output, result)
@@ -77,7 +81,9 @@ def benchmark(
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="Measure inference speed and memory; write results/benchmark.json.")
-    parser.add_argument("--checkpoint", default="checkpoints/latest", help="checkpoint directory (default: %(default)s)")
+    parser.add_argument(
+        "--checkpoint", default="checkpoints/latest", help="checkpoint directory (default: %(default)s)"
+    )
     parser.add_argument("--data-dir", default="data", help="data directory (default: %(default)s)")
     parser.add_argument("--batch-sizes", default="1,64", help="comma-separated batch sizes (default: %(default)s)")
     parser.add_argument("--warmup", type=int, default=10, help="untimed calls per batch size (default: %(default)s)")
@@ -94,11 +100,23 @@ def main(argv: list[str] | None = None) -> dict:
 
     result = run(go)
     hw = result["hardware"].get("gpu") or result["hardware"]["cpu"]
-    print(format_table(
-        ["batch", "p50 ms", "p95 ms", "items/s"],
-        [[r["batch_size"], f"{r['latency_ms_p50']:.3f}", f"{r['latency_ms_p95']:.3f}", f"{r['throughput_per_s']:.0f}"] for r in result["results"]],
-    ))
-    print(f"parameters {result['parameters']:,}; peak memory {result['peak_memory_mb']} MB ({result['memory_measure']}); {hw}; torch {result['libraries'].get('torch')}")
+    print(
+        format_table(
+            ["batch", "p50 ms", "p95 ms", "items/s"],
+            [
+                [
+                    r["batch_size"],
+                    f"{r['latency_ms_p50']:.3f}",
+                    f"{r['latency_ms_p95']:.3f}",
+                    f"{r['throughput_per_s']:.0f}",
+                ]
+                for r in result["results"]
+            ],
+        )
+    )
+    print(
+        f"parameters {result['parameters']:,}; peak memory {result['peak_memory_mb']} MB ({result['memory_measure']}); {hw}; torch {result['libraries'].get('torch')}"
+    )
     print(f"-> {args.output}")
     return result
 

@@ -72,7 +72,10 @@ def build_dataset(out_dir: str | Path = "data", seed: int = DEFAULT_SEED) -> dic
     splits = split_indices(labels, seed)
     with tempfile.TemporaryDirectory(prefix=".staging-", dir=out_dir) as staging:
         for split, index in splits.items():
-            table = {"image": [{"bytes": encode_png(images[i]), "path": None} for i in index], "label": labels[index].tolist()}
+            table = {
+                "image": [{"bytes": encode_png(images[i]), "path": None} for i in index],
+                "label": labels[index].tolist(),
+            }
             Dataset.from_dict(table, features=features).to_parquet(str(Path(staging) / f"{split}.parquet"))
             rows[f"{split}.parquet"] = len(index)
         for name in rows:
@@ -100,7 +103,9 @@ def read_images(path: Path) -> tuple[np.ndarray, np.ndarray]:
         table = pq.read_table(path, columns=["image", "label"])
     except (pa.ArrowException, OSError) as exc:
         raise UserError(f"{path} is not a readable parquet file ({type(exc).__name__}); {REBUILD}") from None
-    images = [np.asarray(Image.open(io.BytesIO(cell["bytes"])), dtype=np.uint8) for cell in table.column("image").to_pylist()]
+    images = [
+        np.asarray(Image.open(io.BytesIO(cell["bytes"])), dtype=np.uint8) for cell in table.column("image").to_pylist()
+    ]
     pixels = np.stack(images).astype(np.float32)[:, None] / 255.0
     return pixels, np.asarray(table.column("label").to_pylist(), dtype=np.int64)
 

@@ -15,11 +15,10 @@ import numpy as np
 import torch
 from PIL import Image
 
-from release_tools.cli import UserError, run
-from release_tools.files import sha256_file
-
 from .data import open_image, preprocess_image
 from .model import DigitClassifier
+from release_tools.cli import UserError, run
+from release_tools.files import sha256_file
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 WEIGHTS = "model.safetensors"
@@ -37,7 +36,9 @@ def load_model(checkpoint: str | Path = "checkpoints/latest", *, revision: str |
     local = Path(checkpoint)
     if revision is None or local.exists():
         if not local.is_dir():
-            raise UserError(f"checkpoint {local} not found; run `make train` first or pass CHECKPOINT=<checkpoint directory>")
+            raise UserError(
+                f"checkpoint {local} not found; run `make train` first or pass CHECKPOINT=<checkpoint directory>"
+            )
         weights_file(local)
         if not (local / "config.json").is_file():
             raise UserError(f"{local / 'config.json'} not found; the checkpoint is incomplete, run `make train` again")
@@ -45,12 +46,21 @@ def load_model(checkpoint: str | Path = "checkpoints/latest", *, revision: str |
         with contextlib.redirect_stdout(io.StringIO()):  # from_pretrained prints a note; keep output clean
             model = DigitClassifier.from_pretrained(str(checkpoint), revision=revision)
     except (json.JSONDecodeError, TypeError) as exc:
-        raise UserError(f"{local / 'config.json'} does not describe a DigitClassifier ({exc}); run `make train` again") from None
+        raise UserError(
+            f"{local / 'config.json'} does not describe a DigitClassifier ({exc}); run `make train` again"
+        ) from None
     except Exception as exc:  # safetensors raises its own error type for a damaged file
-        if type(exc).__name__ in {"SafetensorError", "HeaderTooLarge", "HeaderTooSmall"} or "safetensors" in type(exc).__module__:
-            raise UserError(f"{local / WEIGHTS} is not a valid safetensors file ({exc}); run `make train` again") from None
+        if (
+            type(exc).__name__ in {"SafetensorError", "HeaderTooLarge", "HeaderTooSmall"}
+            or "safetensors" in type(exc).__module__
+        ):
+            raise UserError(
+                f"{local / WEIGHTS} is not a valid safetensors file ({exc}); run `make train` again"
+            ) from None
         if isinstance(exc, RuntimeError) and "state_dict" in str(exc):
-            raise UserError(f"{local / WEIGHTS} does not fit the model in config.json; run `make train` again") from None
+            raise UserError(
+                f"{local / WEIGHTS} does not fit the model in config.json; run `make train` again"
+            ) from None
         raise
     return model.eval()
 
@@ -64,7 +74,7 @@ def predict(images: list[Image.Image | str | Path], model: DigitClassifier) -> l
     probabilities = torch.softmax(model(torch.from_numpy(pixels)), dim=1).numpy()
     results = []
     for row in probabilities:
-        ranked = sorted(zip(model.labels, row.tolist()), key=lambda pair: -pair[1])
+        ranked = sorted(zip(model.labels, row.tolist(), strict=True), key=lambda pair: -pair[1])
         results.append({"label": ranked[0][0], "probabilities": dict(ranked)})
     return results
 
@@ -84,7 +94,9 @@ def collect_inputs(path: str | Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description="Predict the digit in image files (PNG or JPEG, any size).")
     parser.add_argument("input", help="an image file or a folder of images")
-    parser.add_argument("--checkpoint", default="checkpoints/latest", help="checkpoint directory (default: %(default)s)")
+    parser.add_argument(
+        "--checkpoint", default="checkpoints/latest", help="checkpoint directory (default: %(default)s)"
+    )
     parser.add_argument("--top", type=int, default=3, help="probabilities to print per image (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the full results as JSON")
     args = parser.parse_args(argv)
@@ -92,7 +104,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     def go() -> list[dict]:
         files = collect_inputs(args.input)
         model = load_model(args.checkpoint)
-        return [{"file": str(f), **r} for f, r in zip(files, predict(files, model))]
+        return [{"file": str(f), **r} for f, r in zip(files, predict(files, model), strict=True)]
 
     results = run(go)
     if args.json:

@@ -11,7 +11,7 @@ import argparse
 import importlib.util
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import torch
@@ -21,15 +21,14 @@ from accelerate.utils import DataLoaderConfiguration, broadcast_object_list, set
 from torch.utils.data import DataLoader, TensorDataset
 from tqdm.auto import tqdm
 
+from .data import IMAGE_SIZE, LABELS, load_split
+from .evaluate import predict_logits
+from .model import DigitClassifier, count_parameters
 from release_tools.cli import UserError, run
 from release_tools.config import load_config
 from release_tools.files import atomic_write_json, point_symlink
 from release_tools.manifest import read_manifest
 from release_tools.provenance import command_line, git_state, hardware, library_versions
-
-from .data import IMAGE_SIZE, LABELS, load_split
-from .evaluate import predict_logits
-from .model import DigitClassifier, count_parameters
 
 REQUIRED = {"run_name": str, "seed": int, "data_dir": str, "output_dir": str, "model": dict, "train": dict}
 
@@ -58,7 +57,7 @@ def train(config: dict, *, config_path: str | None = None, progress: bool = True
     # Without a GPU, Accelerate only goes data-parallel over gloo when told to use the CPU.
     use_cpu = not torch.cuda.is_available()
     state = PartialState(cpu=use_cpu)
-    stamp = [datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")]
+    stamp = [datetime.now(UTC).strftime("%Y%m%d-%H%M%S")]
     broadcast_object_list(stamp)
     run_name = f"{config['run_name']}-{stamp[0]}"
     output_dir = Path(config["output_dir"])
@@ -74,8 +73,12 @@ def train(config: dict, *, config_path: str | None = None, progress: bool = True
     try:
         model = DigitClassifier(labels=LABELS, image_size=IMAGE_SIZE, **config["model"])
     except (TypeError, ValueError) as exc:
-        raise UserError(f"config section 'model' does not fit DigitClassifier: {exc}; see configs/default.yaml") from None
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings["learning_rate"], weight_decay=settings["weight_decay"])
+        raise UserError(
+            f"config section 'model' does not fit DigitClassifier: {exc}; see configs/default.yaml"
+        ) from None
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=settings["learning_rate"], weight_decay=settings["weight_decay"]
+    )
     loader = DataLoader(
         TensorDataset(torch.from_numpy(train_x), torch.from_numpy(train_y)),
         batch_size=settings["batch_size"],
@@ -89,11 +92,18 @@ def train(config: dict, *, config_path: str | None = None, progress: bool = True
     accelerator.wait_for_everyone()
     try:
         total_steps = settings["epochs"] * len(loader)
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=settings["learning_rate"], total_steps=total_steps)
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=settings["learning_rate"], total_steps=total_steps
+        )
         if accelerator.log_with:
             accelerator.init_trackers("logs", config=_flat(config))
         history = []
-        bar = tqdm(range(settings["epochs"]), desc="train", unit="epoch", disable=not (progress and accelerator.is_local_main_process))
+        bar = tqdm(
+            range(settings["epochs"]),
+            desc="train",
+            unit="epoch",
+            disable=not (progress and accelerator.is_local_main_process),
+        )
         for epoch in bar:
             model.train()
             loss_sum = torch.zeros(2, device=accelerator.device)
@@ -103,7 +113,9 @@ def train(config: dict, *, config_path: str | None = None, progress: bool = True
                 accelerator.backward(loss)
                 optimizer.step()
                 scheduler.step()
-                loss_sum += torch.stack([loss.detach() * len(labels), torch.tensor(float(len(labels)), device=loss.device)])
+                loss_sum += torch.stack(
+                    [loss.detach() * len(labels), torch.tensor(float(len(labels)), device=loss.device)]
+                )
             loss_sum = accelerator.reduce(loss_sum, reduction="sum")
             train_loss = (loss_sum[0] / loss_sum[1]).item()
             logits = predict_logits(accelerator.unwrap_model(model), val_x, device=accelerator.device)
@@ -134,7 +146,7 @@ def train(config: dict, *, config_path: str | None = None, progress: bool = True
             "distributed": {"type": str(accelerator.distributed_type), "num_processes": accelerator.num_processes},
             "hardware": hardware(),
             "libraries": library_versions(),
-            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "wall_time_s": round(time.perf_counter() - started, 3),
         }
         if accelerator.is_main_process:
@@ -173,7 +185,9 @@ def main(argv: list[str] | None = None) -> dict:
     def go() -> dict:
         summary = train(load_config(args.config, args.overrides), config_path=args.config)
         if PartialState().is_main_process:
-            print(f"checkpoint: {summary['checkpoint']} (val_accuracy {summary['metrics']['val_accuracy']:.4f}, {summary['wall_time_s']:.1f} s)")
+            print(
+                f"checkpoint: {summary['checkpoint']} (val_accuracy {summary['metrics']['val_accuracy']:.4f}, {summary['wall_time_s']:.1f} s)"
+            )
         return summary
 
     return run(go)
