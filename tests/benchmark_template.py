@@ -14,7 +14,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,14 +40,29 @@ def main() -> None:
         project = render(Path(tmp) / "project", {})
         rows = [("make data", timed_make(project, "data"), "")]
         train_times = [timed_make(project, "train") for _ in range(args.runs)]
-        rows.append((f"make train (median of {args.runs})", statistics.median(train_times), "runs: " + ", ".join(f"{t:.1f}" for t in train_times)))
+        rows.append(
+            (
+                f"make train (median of {args.runs})",
+                statistics.median(train_times),
+                "runs: " + ", ".join(f"{t:.1f}" for t in train_times),
+            )
+        )
         rows.append(("make eval", timed_make(project, "eval"), ""))
         metrics = json.loads((project / "results" / "metrics.json").read_text())
         rows.append(("make test (generated project)", timed_make(project, "test"), ""))
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     print(f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, env {SHARED_ENV}")
-    print(f"test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} on {metrics['num_examples']} images (goal: accuracy >= 0.97)")
+    print(
+        f"test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} on {metrics['num_examples']} images (goal: accuracy >= 0.97)"
+    )
     print("| step | seconds | notes |\n|---|---|---|")
     for name, seconds, notes in rows:
         print(f"| {name} | {seconds:.1f} | {notes} |")

@@ -28,7 +28,9 @@ def render(destination: Path, answers: dict[str, Any]) -> Path:
 def make(project: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """Run a make target of a generated project in the shared environment."""
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    return subprocess.run(["make", *args, f"VENV={SHARED_ENV}"], cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["make", *args, f"VENV={SHARED_ENV}"], cwd=project, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="session")

@@ -15,11 +15,22 @@ from conftest import render
 TITLE = 'Q: "Quoted" # not a comment \\ back\\slash {{ braces }} {% raw %} 50% $x_1$ & a--b <script>alert("x")</script> 🚀 日本語 Ωμέγα ~^`\''
 DESCRIPTION = "One line: with #hash, 'quotes', \"double\", {braces}, <b>tags</b>, emoji 🤗 and 中文."
 AUTHORS = [
-    {"name": "Seán O'Brien-García", "affiliation": 'Lab #7: "A\\B" {x} <i>Inst</i>', "email": "sean.obrien@example.org", "orcid": "0000-0002-1825-0097"},
+    {
+        "name": "Seán O'Brien-García",
+        "affiliation": 'Lab #7: "A\\B" {x} <i>Inst</i>',
+        "email": "sean.obrien@example.org",
+        "orcid": "0000-0002-1825-0097",
+    },
     {"name": "李小龍", "affiliation": "東京大学"},
     {"name": "Zoë {Jr.} \\ <b>Bold</b>", "affiliation": "Üniversität & Co. 🚀"},
 ]
-HOSTILE = {"project_title": TITLE, "description": DESCRIPTION, "authors": AUTHORS, "project_slug": "hostile-test", "arxiv_id": "2501.01234v3"}
+HOSTILE = {
+    "project_title": TITLE,
+    "description": DESCRIPTION,
+    "authors": AUTHORS,
+    "project_slug": "hostile-test",
+    "arxiv_id": "2501.01234v3",
+}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +76,10 @@ def test_markdown_escapes_html(hostile: Path) -> None:
     readme = (hostile / "README.md").read_text(encoding="utf-8")
     prose = re.sub(r"```.*?```", "", readme, flags=re.S)
     assert "<script>" not in prose and "<b>" not in prose and "<i>" not in prose
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in prose or "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in prose
+    assert (
+        "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in prose
+        or "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in prose
+    )
 
 
 def test_very_long_values_are_accepted_up_to_the_limit(tmp_path: Path) -> None:
@@ -103,20 +117,54 @@ INVALID = [
     ({"authors": [{"name": "Ada"}]}, r"authors\[0\]\.affiliation: must be a non-empty string"),
     ({"authors": [{"name": "", "affiliation": "X"}]}, r"authors\[0\]\.name: must be a non-empty string"),
     ({"authors": [{"name": "Ada", "affiliation": "X", "web": "y"}]}, r"authors\[0\]: unknown key\(s\) web"),
-    ({"authors": [{"name": "A", "affiliation": "X"}, {"name": "B", "affiliation": "Y", "email": "b@"}]}, r"authors\[1\]\.email: expected an address like name@example.org"),
-    ({"authors": [{"name": "Ada", "affiliation": "X", "orcid": "https://orcid.org/0000-0002-1825-0097"}]}, r"authors\[0\]\.orcid: expected the 16-digit ORCID iD"),
+    (
+        {"authors": [{"name": "A", "affiliation": "X"}, {"name": "B", "affiliation": "Y", "email": "b@"}]},
+        r"authors\[1\]\.email: expected an address like name@example.org",
+    ),
+    (
+        {"authors": [{"name": "Ada", "affiliation": "X", "orcid": "https://orcid.org/0000-0002-1825-0097"}]},
+        r"authors\[0\]\.orcid: expected the 16-digit ORCID iD",
+    ),
     ({"code_license": "WTFPL"}, r"Invalid choice for 'code_license'"),
     ({"model_license": "cc-by-4"}, r"Invalid choice for 'model_license'"),
     ({"model_license": "other", "model_license_name": "My License"}, r"model_license_name: use lowercase letters"),
-    ({"data_license": "other", "data_license_link": "not a link"}, r"data_license_link: expected an https:// URL or a file name"),
+    (
+        {"data_license": "other", "data_license_link": "not a link"},
+        r"data_license_link: expected an https:// URL or a file name",
+    ),
     ({"visibility": "hidden"}, r"Invalid choice for 'visibility'"),
     ({"pipeline_tag": "image-classifier"}, r"pipeline_tag: \"image-classifier\" is not a Hugging Face pipeline tag"),
     ({"python_version": "3.8"}, r"Invalid choice for 'python_version'"),
 ]
 
 
-@pytest.mark.parametrize(("answers", "message"), INVALID, ids=[f"{next(iter(a))}-{i}" for i, (a, _) in enumerate(INVALID)])
+@pytest.mark.parametrize(
+    ("answers", "message"), INVALID, ids=[f"{next(iter(a))}-{i}" for i, (a, _) in enumerate(INVALID)]
+)
 def test_invalid_answers_are_refused_with_the_expected_format(tmp_path: Path, answers: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         render(tmp_path / "project", answers)
     assert not (tmp_path / "project").exists()
+
+
+def test_hostile_text_survives_the_release_tooling(hostile: Path) -> None:
+    """Cards and the re-rendered README/CITATION of the hostile project give back the exact text."""
+    from huggingface_hub import DatasetCard, ModelCard
+    from test_generate import block, run_release_pipeline
+
+    readme_before = (hostile / "README.md").read_text(encoding="utf-8")
+    run_release_pipeline(hostile)
+    model = ModelCard.load(hostile / "build/release/model/README.md")
+    assert model.data.model_name == TITLE and model.data.eval_results[0].dataset_split == "test"
+    assert "<script>" not in re.sub(r"```.*?```", "", model.text, flags=re.S)
+    assert DatasetCard.load(hostile / "build/release/dataset/README.md").data.pretty_name == TITLE
+    readme_after = (hostile / "README.md").read_text(encoding="utf-8")
+    assert block(readme_after, "citation") == block(readme_before, "citation")
+    citation = yaml.safe_load((hostile / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["title"] == TITLE and [a["affiliation"] for a in citation["authors"]] == [
+        a["affiliation"] for a in AUTHORS
+    ]
+    entry = bibtexparser.parse_string(
+        re.search(r"```bibtex\n(.*?)```", model.text, re.S).group(1), append_middleware=[LatexDecodingMiddleware()]
+    ).entries[0]
+    assert entry["title"].replace("\u02c6", "^") == TITLE

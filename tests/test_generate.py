@@ -16,20 +16,79 @@ from conftest import SHARED_ENV, make, render
 # Each choice of every choice question appears at least once (checked by the test below).
 MATRIX = [
     {},
-    {"code_license": "MIT", "model_license": "mit", "data_license": "mit", "visibility": "public", "python_version": "3.10", "arxiv_id": "2501.01234"},
-    {"code_license": "BSD-3-Clause", "model_license": "cc-by-4.0", "data_license": "cc-by-sa-4.0", "python_version": "3.12", "arxiv_id": "2312.12345v2"},
-    {"code_license": "GPL-3.0-only", "model_license": "cc-by-sa-4.0", "data_license": "cc-by-nc-4.0", "visibility": "public", "python_version": "3.13"},
-    {"model_license": "cc-by-nc-4.0", "data_license": "openrail", "project_title": "Sparse Probing", "authors": [{"name": "Grace Hopper", "affiliation": "Navy"}, {"name": "Alan Turing", "affiliation": "Manchester", "email": "alan@example.org"}]},
-    {"code_license": "MIT", "model_license": "openrail", "data_license": "other", "data_license_name": "lab-data-1.0", "data_license_link": "https://example.org/data-license", "visibility": "public"},
-    {"code_license": "BSD-3-Clause", "model_license": "other", "model_license_name": "lab-weights", "model_license_link": "LICENSE.model.md", "data_license": "apache-2.0", "hf_namespace": "my-lab", "project_slug": "tiny-net", "package_name": "tiny_net"},
+    {
+        "code_license": "MIT",
+        "model_license": "mit",
+        "data_license": "mit",
+        "visibility": "public",
+        "python_version": "3.10",
+        "arxiv_id": "2501.01234",
+    },
+    {
+        "code_license": "BSD-3-Clause",
+        "model_license": "cc-by-4.0",
+        "data_license": "cc-by-sa-4.0",
+        "python_version": "3.12",
+        "arxiv_id": "2312.12345v2",
+    },
+    {
+        "code_license": "GPL-3.0-only",
+        "model_license": "cc-by-sa-4.0",
+        "data_license": "cc-by-nc-4.0",
+        "visibility": "public",
+        "python_version": "3.13",
+    },
+    {
+        "model_license": "cc-by-nc-4.0",
+        "data_license": "openrail",
+        "project_title": "Sparse Probing",
+        "authors": [
+            {"name": "Grace Hopper", "affiliation": "Navy"},
+            {"name": "Alan Turing", "affiliation": "Manchester", "email": "alan@example.org"},
+        ],
+    },
+    {
+        "code_license": "MIT",
+        "model_license": "openrail",
+        "data_license": "other",
+        "data_license_name": "lab-data-1.0",
+        "data_license_link": "https://example.org/data-license",
+        "visibility": "public",
+    },
+    {
+        "code_license": "BSD-3-Clause",
+        "model_license": "other",
+        "model_license_name": "lab-weights",
+        "model_license_link": "LICENSE.model.md",
+        "data_license": "apache-2.0",
+        "hf_namespace": "my-lab",
+        "project_slug": "tiny-net",
+        "package_name": "tiny_net",
+    },
 ]
 IDS = [f"answers{i}" for i in range(len(MATRIX))]
 EXPECTED = [
-    "README.md", "LICENSE", "CITATION.cff", "pyproject.toml", "requirements.lock", "release.yaml", "Makefile",
-    ".gitignore", ".pre-commit-config.yaml", ".copier-answers.yml", "configs/default.yaml",
-    "src/release_tools/cli.py", "tests/test_pipeline.py", "tests/test_distributed.py",
+    "README.md",
+    "LICENSE",
+    "CITATION.cff",
+    "pyproject.toml",
+    "requirements.lock",
+    "release.yaml",
+    "Makefile",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".copier-answers.yml",
+    "configs/default.yaml",
+    "src/release_tools/cli.py",
+    "tests/test_pipeline.py",
+    "tests/test_distributed.py",
 ]
-LICENSE_FIRST_WORDS = {"Apache-2.0": "Apache License", "MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause License", "GPL-3.0-only": "GNU GENERAL PUBLIC LICENSE"}
+LICENSE_FIRST_WORDS = {
+    "Apache-2.0": "Apache License",
+    "MIT": "MIT License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+    "GPL-3.0-only": "GNU GENERAL PUBLIC LICENSE",
+}
 
 
 def test_matrix_covers_every_choice() -> None:
@@ -47,7 +106,9 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 def text_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts and p.suffix not in {".png", ".parquet"}]
+    return [
+        p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts and p.suffix not in {".png", ".parquet"}
+    ]
 
 
 def test_expected_files_and_no_template_leftovers(project: tuple[Path, dict]) -> None:
@@ -57,7 +118,8 @@ def test_expected_files_and_no_template_leftovers(project: tuple[Path, dict]) ->
         assert (root / name).is_file(), name
     for path in text_files(root):
         text = path.read_text(encoding="utf-8")
-        assert "{{" not in text and "{%" not in text, path
+        if path.parent.name != "cards":  # card templates are Jinja on purpose, filled by `make cards`
+            assert "{{" not in text and "{%" not in text, path
         assert not path.name.endswith(".jinja"), path
 
 
@@ -78,7 +140,9 @@ def test_structured_files_parse_and_agree(project: tuple[Path, dict]) -> None:
     assert release["arxiv_id"] == (answers.get("arxiv_id") or None)
     assert pyproject["project"]["requires-python"] == f">={answers.get('python_version', '3.11')}"
     for kind in ("model", "data"):
-        assert release["license"][kind] == answers.get(f"{kind}_license", {"model": "apache-2.0", "data": "cc-by-4.0"}[kind])
+        assert release["license"][kind] == answers.get(
+            f"{kind}_license", {"model": "apache-2.0", "data": "cc-by-4.0"}[kind]
+        )
         if release["license"][kind] == "other":
             assert release["license"][f"{kind}_name"] == answers[f"{kind}_license_name"]
             assert release["license"][f"{kind}_link"] == answers[f"{kind}_license_link"]
@@ -90,9 +154,13 @@ def test_structured_files_parse_and_agree(project: tuple[Path, dict]) -> None:
 def test_validators_of_cff_and_pyproject_accept(project: tuple[Path, dict]) -> None:
     root, _ = project
     bin_dir = SHARED_ENV / "bin"
-    done = subprocess.run([bin_dir / "cffconvert", "--validate", "-i", root / "CITATION.cff"], capture_output=True, text=True)
+    done = subprocess.run(
+        [bin_dir / "cffconvert", "--validate", "-i", root / "CITATION.cff"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    done = subprocess.run([sys.executable, "-m", "validate_pyproject", root / "pyproject.toml"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "validate_pyproject", root / "pyproject.toml"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -117,7 +185,10 @@ def test_lock_pins_every_dependency_within_its_range(project: tuple[Path, dict])
             name, _, version = line.partition("==")
             pins[canonicalize_name(name)] = version
     project_table = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    for spec in [*project_table["dependencies"], *(d for extra in project_table["optional-dependencies"].values() for d in extra)]:
+    for spec in [
+        *project_table["dependencies"],
+        *(d for extra in project_table["optional-dependencies"].values() for d in extra),
+    ]:
         requirement = Requirement(spec)
         pinned = pins.get(canonicalize_name(requirement.name))
         assert pinned is not None, f"{requirement.name} is not pinned in requirements.lock"
@@ -134,3 +205,67 @@ def test_generated_test_suite_passes(project: tuple[Path, dict]) -> None:
     done = make(root, "test")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert re.search(r"\d+ passed", done.stdout)
+
+
+def block(text: str, name: str) -> str:
+    return re.search(rf"<!-- release:{name}:start -->\n(.*?)<!-- release:{name}:end -->", text, re.S).group(1)
+
+
+def run_release_pipeline(root: Path) -> None:
+    """data → a one-epoch training run → eval → benchmark → cards → check-release, all through make."""
+    for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["cards"], ["check-release"]):
+        done = make(root, *target)
+        assert done.returncode == 0, f"make {' '.join(target)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+
+
+def test_release_cards_render_from_release_yaml_and_results(project: tuple[Path, dict]) -> None:
+    from huggingface_hub import DatasetCard, ModelCard
+
+    root, answers = project
+    readme_before, citation_before = (
+        (root / "README.md").read_text(),
+        yaml.safe_load((root / "CITATION.cff").read_text()),
+    )
+    for kind in ("model", "data"):  # a custom license linked as a file: the researcher writes its text
+        link = answers.get(f"{kind}_license_link", "")
+        if answers.get(f"{kind}_license") == "other" and not link.startswith("http"):
+            (root / link).write_text(f"# {answers[f'{kind}_license_name']}\n\nThe terms of use.\n")
+    run_release_pipeline(root)
+    release = yaml.safe_load((root / "release.yaml").read_text())
+    metrics = json.loads((root / "results" / "metrics.json").read_text())
+    model = ModelCard.load(root / "build/release/model/README.md").data
+    assert model.license == release["license"]["model"]
+    if model.license == "other":
+        assert (model.license_name, model.license_link) == (
+            release["license"]["model_name"],
+            release["license"]["model_link"],
+        )
+        if not model.license_link.startswith("http"):  # the linked license text travels with the weights
+            assert (root / "build/release/model" / model.license_link).is_file()
+    assert (model.pipeline_tag, model.library_name) == (release["model"]["pipeline_tag"], "pytorch")
+    assert model.datasets[0] == release["hub"]["dataset"] and model.model_name == release["title"]
+    assert {r.metric_type: r.metric_value for r in model.eval_results} == {
+        "accuracy": metrics["accuracy"],
+        "f1": metrics["macro_f1"],
+    }
+    dataset = DatasetCard.load(root / "build/release/dataset/README.md").data
+    assert dataset.license == release["license"]["data"] and dataset.pretty_name == release["title"]
+    assert dataset.task_categories == [release["model"]["pipeline_tag"]]
+    for entry in dataset.configs[0]["data_files"]:
+        assert (root / "build/release/dataset" / entry["path"]).is_file()
+    # The copier-rendered README blocks and CITATION.cff equal what the tooling renders from release.yaml.
+    readme_after = (root / "README.md").read_text()
+    for name in ("links", "citation"):
+        assert block(readme_after, name) == block(readme_before, name), name
+    assert yaml.safe_load((root / "CITATION.cff").read_text()) == citation_before
+    assert "| accuracy |" in block(readme_after, "results") and "p50 ms" in block(readme_after, "speed")
+
+
+def test_card_templates_come_out_verbatim(project: tuple[Path, dict]) -> None:
+    """The researcher's card templates are Jinja too; copier must copy them untouched."""
+    root, _ = project
+    source = Path(__file__).parents[1] / "template" / "cards"
+    names = sorted(p.name for p in source.iterdir())
+    assert names == ["announcement.md.j2", "dataset_card.md.j2", "model_card.md.j2"]
+    for name in names:
+        assert (root / "cards" / name).read_bytes() == (source / name).read_bytes(), name

@@ -10,8 +10,17 @@ import pytest
 import yaml
 from conftest import SHARED_ENV
 
-REQUIRED_HOOKS = {"ruff-check", "ruff-format", "check-yaml", "check-toml", "check-merge-conflict",
-                  "check-added-large-files", "detect-private-key", "no-hf-token", "no-copier-rejects"}
+REQUIRED_HOOKS = {
+    "ruff-check",
+    "ruff-format",
+    "check-yaml",
+    "check-toml",
+    "check-merge-conflict",
+    "check-added-large-files",
+    "detect-private-key",
+    "no-hf-token",
+    "no-copier-rejects",
+}
 FAKE_TOKEN = "hf_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
 
 
@@ -37,8 +46,13 @@ def repo_with_local_hooks(default_project: Path, tmp_path: Path) -> Path:
 
 def pre_commit(repo: Path, *files: str) -> subprocess.CompletedProcess:
     subprocess.run(["git", "add", "-f", *files], cwd=repo, check=True)
-    return subprocess.run([str(SHARED_ENV / "bin" / "pre-commit"), "run", "--config", "local-hooks.yaml", "--files", *files],
-                          cwd=repo, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(SHARED_ENV / "bin" / "pre-commit"), "run", "--config", "local-hooks.yaml", "--files", *files],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_token_in_a_file_is_refused(repo_with_local_hooks: Path) -> None:

@@ -30,7 +30,9 @@ def ran_readme(default_project: Path) -> Path:
         for command in filter(None, (line.strip() for line in block.splitlines())):
             if command in SKIPPED:
                 continue
-            done = subprocess.run(["bash", "-c", command], cwd=default_project, env=env, capture_output=True, text=True, timeout=900)
+            done = subprocess.run(
+                ["bash", "-c", command], cwd=default_project, env=env, capture_output=True, text=True, timeout=900
+            )
             assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return default_project
 
@@ -50,7 +52,14 @@ def test_readme_python_snippet_runs(ran_readme: Path) -> None:
     readme = (ran_readme / "README.md").read_text()
     snippet = next(block for block in code_blocks(readme, "python") if "predict(" in block)
     env = {**os.environ, "PYTHONPATH": str(ran_readme / "src")}  # what `make setup`'s editable install provides
-    done = subprocess.run([str(ran_readme / ".venv" / "bin" / "python"), "-c", snippet], cwd=ran_readme, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(ran_readme / ".venv" / "bin" / "python"), "-c", snippet],
+        cwd=ran_readme,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
 
@@ -60,7 +69,13 @@ def test_readme_predict_prints_labels(ran_readme: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if line.startswith("data/examples/")]
     assert len(lines) == 10
-    assert sum(re.search(r"/(\d)\.png\tlabel (\d)", line).groups()[0] == re.search(r"label (\d)", line).group(1) for line in lines) >= 9
+    assert (
+        sum(
+            re.search(r"/(\d)\.png\tlabel (\d)", line).groups()[0] == re.search(r"label (\d)", line).group(1)
+            for line in lines
+        )
+        >= 9
+    )
 
 
 @pytest.mark.slow
@@ -75,12 +90,18 @@ def test_make_setup_installs_the_locked_project(default_project: Path, tmp_path:
     """`make setup` as the README gives it, into a fresh environment (pip's cache makes it quick)."""
     venv = tmp_path / "venv"
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    done = subprocess.run(["make", "setup", f"VENV={venv}"], cwd=default_project, env=env, capture_output=True, text=True, timeout=1200)
+    done = subprocess.run(
+        ["make", "setup", f"VENV={venv}"], cwd=default_project, env=env, capture_output=True, text=True, timeout=1200
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     package = yaml.safe_load((default_project / ".copier-answers.yml").read_text())["package_name"]
     probe = f"import {package}.train, release_tools, importlib.metadata as m; print(m.version('torch'), m.version('pytest'))"
-    done = subprocess.run([str(venv / "bin" / "python"), "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     torch_version, pytest_version = done.stdout.split()
-    locked = dict(line.split("==") for line in (default_project / "requirements.lock").read_text().splitlines() if "==" in line)
+    locked = dict(
+        line.split("==") for line in (default_project / "requirements.lock").read_text().splitlines() if "==" in line
+    )
     assert torch_version.split("+")[0] == locked["torch"] and pytest_version == locked["pytest"]

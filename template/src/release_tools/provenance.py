@@ -64,5 +64,6 @@ def hardware() -> dict:
     return info
 
 
-def command_line() -> str:
-    return " ".join([Path(sys.executable).name, *sys.argv])
+def command_line(module: str) -> str:
+    """How the run was started, as `python -m <module> <args>` (no machine-specific paths)."""
+    return " ".join(["python", "-m", module, *sys.argv[1:]])

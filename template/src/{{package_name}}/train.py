@@ -131,7 +131,7 @@ def train(config: dict, *, config_path: str | None = None, progress: bool = True
             "run_name": run_name,
             "checkpoint": str(final_dir),
             "git": git_state(),
-            "command": command_line(),
+            "command": command_line(f"{__package__}.train"),
             "config_file": config_path,
             "config": config,
             "data": {

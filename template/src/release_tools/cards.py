@@ -1,0 +1,129 @@
+"""Model and dataset cards: metadata from typed huggingface_hub card data, prose from the researcher's templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
+
+from .citation import bibtex
+from .readme_blocks import metric_rows, speed_block
+from .release_file import license_label, release_links, release_tag
+
+MODEL_TEMPLATE = "cards/model_card.md.j2"
+DATASET_TEMPLATE = "cards/dataset_card.md.j2"
+# Hub metric ids for the metric names this project writes; anything else keeps its own name.
+METRIC_TYPES = {"accuracy": ("accuracy", "Accuracy", None), "macro_f1": ("f1", "Macro F1", {"average": "macro"})}
+
+
+def license_fields(release: dict[str, Any], kind: str) -> dict[str, Any]:
+    lic = release["license"]
+    fields = {"license": lic[kind]}
+    if lic[kind] == "other":
+        fields.update(license_name=lic[f"{kind}_name"], license_link=lic[f"{kind}_link"])
+    return fields
+
+
+def eval_results(release: dict[str, Any], metrics: dict[str, Any]) -> list[EvalResult]:
+    """model-index entries, one per number in results/metrics.json."""
+    results = []
+    for key, value in metric_rows(metrics):
+        metric_type, metric_name, metric_args = METRIC_TYPES.get(key, (key, key.replace("_", " ").title(), None))
+        results.append(
+            EvalResult(
+                task_type=release["model"]["pipeline_tag"],
+                dataset_type=release["hub"]["dataset"],
+                dataset_name=release["hub"]["dataset"],
+                dataset_split=metrics.get("split"),
+                dataset_revision=release_tag(release),
+                metric_type=metric_type,
+                metric_name=metric_name,
+                metric_value=value,
+                metric_args=metric_args,
+            )
+        )
+    return results
+
+
+def model_card_data(release: dict[str, Any], metrics: dict[str, Any]) -> ModelCardData:
+    model = release["model"]
+    return ModelCardData(
+        model_name=release["title"],
+        pipeline_tag=model["pipeline_tag"],
+        library_name=model["library_name"],
+        language=model["language"] or None,
+        tags=model["tags"] or None,
+        datasets=[release["hub"]["dataset"], *(d for d in model["datasets"] if d != release["hub"]["dataset"])],
+        base_model=model.get("base_model") or None,
+        eval_results=eval_results(release, metrics),
+        **license_fields(release, "model"),
+    )
+
+
+def size_category(rows: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if rows < limit:
+            return label
+    return "n>1M"
+
+
+def dataset_card_data(release: dict[str, Any], split_rows: dict[str, int]) -> DatasetCardData:
+    """`split_rows` maps each staged split (name -> row count); its files are data/<split>.parquet."""
+    return DatasetCardData(
+        pretty_name=release["title"],
+        language=release["model"]["language"] or None,
+        task_categories=[release["model"]["pipeline_tag"]],
+        size_categories=[size_category(sum(split_rows.values()))],
+        configs=[
+            {"config_name": "default", "data_files": [{"split": s, "path": f"data/{s}.parquet"} for s in split_rows]}
+        ],
+        **license_fields(release, "data"),
+    )
+
+
+def common_context(release: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "release": release,
+        "title": release["title"],
+        "description": release["description"],
+        "links": release_links(release),
+        "tag": release_tag(release),
+        "package": release["package"],
+        "model_repo": release["hub"]["model"],
+        "dataset_repo": release["hub"]["dataset"],
+        "bibtex": bibtex(release),
+        "model_license": license_label(release, "model"),
+        "data_license": license_label(release, "data"),
+    }
+
+
+def render_model_card(
+    root: Path, release: dict[str, Any], metrics: dict[str, Any], benchmark: dict[str, Any], run: dict[str, Any]
+) -> ModelCard:
+    context = common_context(release)
+    return ModelCard.from_template(
+        model_card_data(release, metrics),
+        template_path=str(root / MODEL_TEMPLATE),
+        metrics=metrics,
+        metric_rows=[(name, f"{value:.4f}") for name, value in metric_rows(metrics)],
+        benchmark=benchmark,
+        speed_table=speed_block(benchmark),
+        run=run,
+        config_yaml=yaml.safe_dump(run.get("config", {}), sort_keys=False).strip(),
+        **context,
+    )
+
+
+def render_dataset_card(
+    root: Path, release: dict[str, Any], split_rows: dict[str, int], manifest: dict[str, Any]
+) -> DatasetCard:
+    return DatasetCard.from_template(
+        dataset_card_data(release, split_rows),
+        template_path=str(root / DATASET_TEMPLATE),
+        split_rows=split_rows,
+        total_rows=sum(split_rows.values()),
+        manifest=manifest,
+        **common_context(release),
+    )

@@ -1,0 +1,180 @@
+"""`make cards`: stage build/release/ exactly as it will be uploaded, and refresh README.md and CITATION.cff.
+
+Inputs: release.yaml, results/metrics.json, results/benchmark.json, the evaluated checkpoint's run.json,
+data/manifest.json. Outputs: build/release/{model,dataset}/ with their cards, build/release/ANNOUNCEMENT.md,
+README.md blocks, CITATION.cff. The staging directory appears whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyarrow.parquet as pq
+
+from .cards import common_context, render_dataset_card, render_model_card
+from .citation import citation_cff
+from .cli import UserError, run
+from .files import atomic_directory, atomic_write_text, sha256_file
+from .manifest import read_manifest, verified_file
+from .readme_blocks import metric_rows, render_readme
+from .release_file import load_release, release_links
+
+BUILD = Path("build/release")
+MODEL_FILES = ("model.safetensors", "config.json", "run.json")
+ANNOUNCEMENT_TEMPLATE = "cards/announcement.md.j2"
+
+
+def read_json(path: Path, fix: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise UserError(f"{path} not found; {fix}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise UserError(f"{path} is not valid JSON; {fix}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path} must hold a JSON object; {fix}")
+    return data
+
+
+def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
+    """The checkpoint results/metrics.json was computed on, after checking its weights are unchanged."""
+    checkpoint = root / str(metrics.get("checkpoint", ""))
+    weights = checkpoint / "model.safetensors"
+    if not metrics.get("checkpoint") or not weights.is_file():
+        raise UserError(
+            f"results/metrics.json: field 'checkpoint' ({metrics.get('checkpoint')}) has no model.safetensors; run `make eval` on an existing checkpoint"
+        )
+    if sha256_file(weights) != metrics.get("checkpoint_sha256"):
+        raise UserError(
+            f"{weights} differs from the weights results/metrics.json was computed on; run `make eval` again"
+        )
+    return checkpoint
+
+
+def load_inputs(root: Path) -> dict[str, Any]:
+    release = load_release(root)
+    metrics = read_json(root / "results" / "metrics.json", "run `make eval` to write it")
+    if not metric_rows(metrics):
+        raise UserError("results/metrics.json holds no numeric metric; run `make eval` to write it")
+    benchmark = read_json(root / "results" / "benchmark.json", "run `make benchmark` to write it")
+    if not isinstance(benchmark.get("results"), list) or not benchmark["results"]:
+        raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
+    checkpoint = evaluated_checkpoint(root, metrics)
+    run_record = read_json(checkpoint / "run.json", "run `make train` again: the checkpoint has no run record")
+    data_dir = root / "data"
+    manifest = read_manifest(data_dir)
+    return {
+        "release": release,
+        "metrics": metrics,
+        "benchmark": benchmark,
+        "checkpoint": checkpoint,
+        "run": run_record,
+        "data_dir": data_dir,
+        "manifest": manifest,
+    }
+
+
+def stage_model(inputs: dict[str, Any], target: Path, root: Path) -> None:
+    target.mkdir()
+    for name in MODEL_FILES:
+        source = inputs["checkpoint"] / name
+        if not source.is_file():
+            raise UserError(f"{source} not found; run `make train` again")
+        shutil.copy2(source, target / name)
+    if (inputs["checkpoint"] / "logs").is_dir():  # TensorBoard traces: the Hub shows them in a Metrics tab
+        shutil.copytree(inputs["checkpoint"] / "logs", target / "logs")
+    card = render_model_card(root, inputs["release"], inputs["metrics"], inputs["benchmark"], inputs["run"])
+    atomic_write_text(target / "README.md", str(card))
+
+
+def split_order(file_name: str) -> tuple[int, str]:
+    """train, validation, test first, in that order; other splits after them by name."""
+    order = {"train": 0, "validation": 1, "test": 2}
+    return order.get(Path(file_name).stem, 3), file_name
+
+
+def stage_dataset(inputs: dict[str, Any], target: Path, root: Path) -> None:
+    (target / "data").mkdir(parents=True)
+    split_rows = {}
+    for name in sorted(inputs["manifest"]["files"], key=split_order):
+        source, _ = verified_file(inputs["data_dir"], name)
+        shutil.copy2(source, target / "data" / name)
+        split_rows[Path(name).stem] = pq.ParquetFile(target / "data" / name).metadata.num_rows  # counted from the file
+    card = render_dataset_card(root, inputs["release"], split_rows, inputs["manifest"])
+    atomic_write_text(target / "README.md", str(card))
+
+
+def render_announcement(root: Path, inputs: dict[str, Any]) -> str:
+    template = jinja2.Template((root / ANNOUNCEMENT_TEMPLATE).read_text(encoding="utf-8"), keep_trailing_newline=True)
+    headline = metric_rows(inputs["metrics"])[0]
+    return template.render(
+        headline_metric=headline[0],
+        headline_value=f"{headline[1]:.4f}",
+        metrics=inputs["metrics"],
+        **common_context(inputs["release"]),
+    )
+
+
+def stage_license_file(root: Path, release: dict[str, Any], kind: str, target: Path) -> None:
+    """A custom (`other`) license linked as a file name must travel with the repository it licenses."""
+    link = release["license"].get(f"{kind}_link") if release["license"][kind] == "other" else None
+    if link and not link.startswith(("http://", "https://")):
+        source = root / link
+        if not source.is_file():
+            raise UserError(
+                f"release.yaml: license.{kind}_link names {link}, which does not exist; add the license text there or link a URL"
+            )
+        destination = target / link
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)
+
+
+def build_release(root: Path = Path("."), out: Path | None = None) -> Path:
+    """Render every artifact; returns the staged release directory."""
+    root = Path(root)
+    out = Path(out) if out else root / BUILD
+    for template in ("cards/model_card.md.j2", "cards/dataset_card.md.j2", ANNOUNCEMENT_TEMPLATE):
+        if not (root / template).is_file():
+            raise UserError(f"{template} not found; restore the card template from git (it holds your card prose)")
+    inputs = load_inputs(root)
+    with atomic_directory(out) as staging:
+        stage_model(inputs, staging / "model", root)
+        stage_dataset(inputs, staging / "dataset", root)
+        stage_license_file(root, inputs["release"], "model", staging / "model")
+        stage_license_file(root, inputs["release"], "data", staging / "dataset")
+        atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(root, inputs))
+    render_documents(root, inputs["release"], inputs["metrics"], inputs["benchmark"])
+    return out
+
+
+def render_documents(
+    root: Path, release: dict[str, Any], metrics: dict[str, Any] | None, benchmark: dict[str, Any] | None
+) -> None:
+    """README.md blocks and CITATION.cff; both are rendered before either is written."""
+    readme = render_readme((root / "README.md").read_text(encoding="utf-8"), release, metrics, benchmark)
+    citation = citation_cff(release, release_links(release)["model"])
+    atomic_write_text(root / "README.md", readme)
+    atomic_write_text(root / "CITATION.cff", citation)
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description="Render cards, README blocks and CITATION.cff; stage build/release/.")
+    parser.add_argument("--root", default=".", help="project root (default: current directory)")
+    parser.add_argument("--print-announcement", action="store_true", help="print ANNOUNCEMENT.md when done")
+    args = parser.parse_args(argv)
+    out = run(lambda: build_release(Path(args.root)))
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and "logs" not in p.parts):
+        print(f"{path.relative_to(Path(args.root))}  {path.stat().st_size:,} bytes")
+    print("updated README.md (links, results, speed, citation) and CITATION.cff")
+    if args.print_announcement:
+        print("\n" + (out / "ANNOUNCEMENT.md").read_text(encoding="utf-8"))
+    return out
+
+
+if __name__ == "__main__":
+    main()
