@@ -15,15 +15,20 @@ def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -
     path = Path(path)
     if not path.is_file():
         raise UserError(f"config file {path} not found; pass CONFIG=configs/default.yaml or create it")
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise UserError(f"{path} is not valid YAML{where}; fix the file") from None
+    config = read_yaml(path)
     if not isinstance(config, dict):
         raise UserError(f"{path} must be a YAML mapping of settings, like configs/default.yaml")
     return apply_overrides(config, overrides)
+
+
+def read_yaml(path: Path, shown_as: str | None = None) -> Any:
+    """Parse a YAML file; a syntax error becomes a one-line error naming the file and line."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{shown_as or path} is not valid YAML{where}; fix the syntax there") from None
 
 
 def apply_overrides(config: dict[str, Any], overrides: list[str] | tuple[str, ...]) -> dict[str, Any]:

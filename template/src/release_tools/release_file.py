@@ -9,9 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .cli import UserError
+from .config import read_yaml
 
 RELEASE_FILE = "release.yaml"
 
@@ -111,12 +110,7 @@ def load_release(root: Path = Path("."), name: str = RELEASE_FILE) -> dict[str, 
         raise UserError(
             f"{name} not found in {Path(root).resolve()}; it holds the release metadata, restore it from git"
         )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise UserError(f"{name} is not valid YAML{where}; fix the syntax there") from None
+    data = read_yaml(path, name)
     problems = release_problems(data, name)
     if problems:
         raise UserError(problems[0])
