@@ -116,7 +116,11 @@ def test_expected_files_and_no_template_leftovers(project: tuple[Path, dict]) ->
     package = yaml.safe_load((root / ".copier-answers.yml").read_text())["package_name"]
     for name in [*EXPECTED, f"src/{package}/train.py", f"src/{package}/data.py"]:
         assert (root / name).is_file(), name
-    questions = [name for name in yaml.safe_load((Path(__file__).parents[1] / "copier.yml").read_text()) if not name.startswith("_")]
+    questions = [
+        name
+        for name in yaml.safe_load((Path(__file__).parents[1] / "copier.yml").read_text())
+        if not name.startswith("_")
+    ]
     leftover = re.compile(r"\{%|\{\{-?\s*(_copier|" + "|".join(questions) + r")\b")
     for path in text_files(root):
         text = path.read_text(encoding="utf-8")
