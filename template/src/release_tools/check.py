@@ -22,6 +22,7 @@ from .cli import UserError, run
 from .files import sha256_file
 from .readme_blocks import render_readme
 from .release_file import RELEASE_FILE, load_release, release_links, release_problems
+from .space import space_card
 from .stage import BUILD, load_inputs, split_order
 
 TOKEN = re.compile(rb"hf_[A-Za-z0-9]{30,}")
@@ -155,7 +156,7 @@ def check_paper_links(release: dict[str, Any], root: Path, texts: dict[str, str]
 
 def check_cross_links(release: dict[str, Any], texts: dict[str, str]) -> Item:
     links = {k: v for k, v in release_links(release).items() if v and k != "paper"}
-    own = {"model card": "model", "dataset card": "dataset", "project page": "page"}
+    own = {"model card": "model", "dataset card": "dataset", "demo Space card": "demo", "project page": "page"}
     problems = []
     for name, text in texts.items():
         missing = [kind for kind, url in links.items() if kind != own.get(name) and url not in text]
@@ -188,6 +189,9 @@ def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
         render_dataset_card(root, release, split_rows, inputs["manifest"])
     ) != dataset_card.read_text(encoding="utf-8"):
         problems.append("dataset card")
+    space_readme = build / "space" / "README.md"
+    if not space_readme.is_file() or str(space_card(release)) != space_readme.read_text(encoding="utf-8"):
+        problems.append("demo Space card")
     weights = build / "model" / "model.safetensors"
     if weights.is_file() and sha256_file(weights) != inputs["metrics"].get("checkpoint_sha256"):
         problems.append("staged weights")

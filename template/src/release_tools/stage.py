@@ -21,8 +21,10 @@ from .citation import citation_cff
 from .cli import UserError, run
 from .files import atomic_directory, atomic_write_text, sha256_file
 from .manifest import read_manifest, verified_file
+from .page import build_page
 from .readme_blocks import metric_rows, render_readme
 from .release_file import load_release, release_links
+from .space import stage_space
 
 BUILD = Path("build/release")
 MODEL_FILES = ("model.safetensors", "config.json", "run.json")
@@ -145,6 +147,8 @@ def build_release(root: Path = Path("."), out: Path | None = None) -> Path:
     with atomic_directory(out) as staging:
         stage_model(inputs, staging / "model", root)
         stage_dataset(inputs, staging / "dataset", root)
+        stage_space(root, inputs["release"], staging / "space")
+        build_page(root, staging / "page")
         stage_license_file(root, inputs["release"], "model", staging / "model")
         stage_license_file(root, inputs["release"], "data", staging / "dataset")
         atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(root, inputs))

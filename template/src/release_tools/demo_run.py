@@ -1,0 +1,123 @@
+"""Start the Gradio demo in a subprocess and time it: `make benchmark-demo` (cold start), and the demo tests.
+
+Cold start is measured from process start to the first answered request, through gradio_client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .cli import UserError, run
+from .files import atomic_write_json
+from .provenance import hardware, library_versions
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_demo(
+    root: Path, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen, float]]:
+    """Yield (url, process, start time) of demo/app.py listening on 127.0.0.1; stop it afterwards."""
+    port = port or free_port()
+    environment = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root / "src"), environment.get("PYTHONPATH")]))
+    # The app's output goes to a file: a pipe nobody reads fills up and blocks the server.
+    with tempfile.TemporaryFile("w+") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, str(root / "demo" / "app.py")],
+            cwd=root,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        process.log = log  # type: ignore[attr-defined]
+        try:
+            yield f"http://127.0.0.1:{port}/", process, started
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def output_of(process: subprocess.Popen) -> str:
+    log = getattr(process, "log", None)
+    if log is None:
+        return ""
+    log.seek(0)
+    return log.read()[-2000:]
+
+
+def first_answer(url: str, process: subprocess.Popen, image: Path, timeout: float = 120) -> dict:
+    """Poll until the demo answers `image`; returns the answer. Fails if the process exits first."""
+    from gradio_client import Client, handle_file
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise UserError(f"the demo exited with status {process.returncode}: {output_of(process)}")
+        try:
+            client = Client(url, verbose=False)
+            return client.predict(handle_file(str(image)), api_name="/classify")
+        except Exception as exc:  # until the server listens: connection refused, or no config yet
+            if type(exc).__name__ not in {
+                "ConnectError",
+                "ConnectionError",
+                "ConnectionRefusedError",
+                "ReadError",
+                "RemoteProtocolError",
+            } and "Could not fetch config" not in str(exc):
+                raise
+            time.sleep(0.2)
+    raise UserError(f"the demo did not answer within {timeout:.0f} s")
+
+
+def cold_start(root: Path, image: Path, output: Path | None) -> dict:
+    if not image.is_file():
+        raise UserError(f"{image} not found; run `make data` to write data/examples/")
+    with running_demo(root) as (url, process, started):
+        answer = first_answer(url, process, image)
+        seconds = time.perf_counter() - started
+    result = {
+        "cold_start_s": round(seconds, 3),
+        "answer": answer.get("label"),
+        "image": str(image),
+        "hardware": hardware(),
+        "libraries": library_versions(("gradio", "torch")),
+    }
+    if output:
+        atomic_write_json(output, result)
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description="Time the demo from process start to its first answer.")
+    parser.add_argument("--image", default="data/examples/7.png", help="image to classify (default: %(default)s)")
+    parser.add_argument("--output", default="results/demo_benchmark.json", help="results file (default: %(default)s)")
+    args = parser.parse_args(argv)
+    result = run(lambda: cold_start(Path.cwd(), Path(args.image), Path(args.output)))
+    print(
+        f"demo cold start: {result['cold_start_s']:.1f} s from process start to the first answer (label {result['answer']}) -> {args.output}"
+    )
+    return result
+
+
+if __name__ == "__main__":
+    main()

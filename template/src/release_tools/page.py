@@ -1,0 +1,478 @@
+"""`make page`: the paper's project page, a static folder built from release.yaml, page/ and results/.
+
+Inputs: release.yaml, page/abstract.md (Markdown the researcher writes), page/teaser.png or .jpg (optional),
+results/metrics.json and results/benchmark.json. Output: build/release/page/ with index.html, style.css, page.js
+and the teaser. The page loads nothing from outside its folder (no CDN, web font or analytics; a
+Content-Security-Policy makes the browser refuse any such request), so it works offline and from any static host.
+`make cards` rebuilds build/release/ whole and calls `build_page`, so the page is rebuilt with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from .citation import bibtex
+from .cli import UserError, run
+from .files import atomic_directory, atomic_write_text
+from .readme_blocks import metric_rows
+from .release_file import license_label, load_release, release_links
+
+PAGE_DIR = Path("build/release/page")
+ABSTRACT = "page/abstract.md"
+TEASERS = ("page/teaser.png", "page/teaser.jpg")
+ASSETS = Path(__file__).parent / "page_assets"
+ASSET_FILES = ("style.css", "page.js")
+BUTTONS = {"paper": "Paper (arXiv)", "code": "Code", "model": "Model", "dataset": "Dataset", "demo": "Demo"}
+# Only the page's own files may load; a pasted CDN tag or tracking pixel is blocked and shows in the console.
+CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+MARKDOWN_HELP = "Markdown: paragraphs, *emphasis*, **strong**, `code` and [links](https://example.org)"
+
+
+def esc(value: Any) -> str:
+    """Text for HTML content and quoted attribute values: & < > " ' escaped."""
+    return html.escape(str(value), quote=True)
+
+
+def safe_url(url: Any, *, mailto: bool = False) -> str | None:
+    """The URL if it is http(s) (or mailto:); a javascript: or data: link would run code when clicked."""
+    schemes = ("https://", "http://", "mailto:") if mailto else ("https://", "http://")
+    if isinstance(url, str) and url.strip().lower().startswith(schemes) and not re.search(r"\s", url.strip()):
+        return url.strip()
+    return None
+
+
+# ---------------------------------------------------------------- Markdown, the small safe subset
+
+
+_INLINE = re.compile(
+    r"`(?P<code>[^`]+)`"
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)"
+    r"|\*\*(?P<strong>.+?)\*\*|__(?P<strong_>.+?)__"
+    r"|\*(?P<em>[^*\s][^*]*)\*|(?<!\w)_(?P<em_>[^_\s][^_]*)_(?!\w)"
+)
+
+
+def markdown_inline(text: str) -> str:
+    """Code, links, strong and emphasis; everything else is escaped, so raw HTML shows as text."""
+    parts, pos = [], 0
+    for match in _INLINE.finditer(text):
+        parts += [esc(text[pos : match.start()]), _inline_element(match)]
+        pos = match.end()
+    return "".join(parts) + esc(text[pos:])
+
+
+def _inline_element(match: re.Match) -> str:
+    if match["code"] is not None:
+        return f"<code>{esc(match['code'])}</code>"
+    if match["url"] is not None:
+        label, url = markdown_inline(match["label"]), safe_url(match["url"], mailto=True)
+        return f'<a href="{esc(url)}">{label}</a>' if url else label
+    strong = match["strong"] or match["strong_"]
+    if strong:
+        return f"<strong>{markdown_inline(strong)}</strong>"
+    return f"<em>{markdown_inline(match['em'] or match['em_'])}</em>"
+
+
+def markdown_paragraphs(text: str) -> list[str]:
+    """Paragraphs (blank-line separated, lines joined) with HTML comments dropped, as Markdown hides them."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    blocks = (" ".join(line.strip() for line in block.strip().splitlines()) for block in re.split(r"\n\s*\n", text))
+    return [block for block in blocks if block]
+
+
+def markdown_to_html(text: str) -> str:
+    return "\n".join(f"<p>{markdown_inline(p)}</p>" for p in markdown_paragraphs(text))
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text of the Markdown, for the JSON-LD abstract."""
+    plain = (html.unescape(re.sub(r"<[^>]+>", "", markdown_inline(p))) for p in markdown_paragraphs(text))
+    return "\n\n".join(plain)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def read_results(root: Path, name: str, target: str) -> dict[str, Any]:
+    relative = f"results/{name}"
+    path = root / relative
+    if not path.is_file():
+        raise UserError(f"{relative} not found; run `{target}` to write it, then build the page again")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise UserError(f"{relative} is not valid JSON; run `{target}` to write it again") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{relative} must hold a JSON object; run `{target}` to write it again")
+    return data
+
+
+def teaser_size(path: Path) -> tuple[int, int]:
+    """Width and height, so the browser reserves the space before the image arrives."""
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except OSError:  # PIL's UnidentifiedImageError included
+        raise UserError(f"{path.name} in page/ is not a readable PNG or JPEG image; replace or remove it") from None
+
+
+def load_page_inputs(root: Path) -> dict[str, Any]:
+    """Everything the page shows, read and checked before anything is written."""
+    release = load_release(root)
+    metrics = read_results(root, "metrics.json", "make eval")
+    if not metric_rows(metrics):
+        raise UserError("results/metrics.json holds no numeric metric; run `make eval` to write it")
+    benchmark = read_results(root, "benchmark.json", "make benchmark")
+    rows = benchmark.get("results")
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+        raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
+    abstract_path = root / ABSTRACT
+    abstract = abstract_path.read_text(encoding="utf-8") if abstract_path.is_file() else ""
+    teaser = next((root / name for name in TEASERS if (root / name).is_file()), None)
+    return {
+        "release": release,
+        "metrics": metrics,
+        "benchmark": benchmark,
+        "abstract": abstract if markdown_paragraphs(abstract) else None,
+        "teaser": teaser,
+        "teaser_size": teaser_size(teaser) if teaser else None,
+    }
+
+
+def page_notes(inputs: dict[str, Any]) -> list[str]:
+    """One line per optional input that is missing: which file, and how to add it."""
+    notes = []
+    if inputs["abstract"] is None:
+        notes.append(f"{ABSTRACT} not found or empty; write the abstract there ({MARKDOWN_HELP}) and build again")
+    if inputs["teaser"] is None:
+        notes.append(
+            f"{TEASERS[0]} not found; the page shows a bar chart of results/metrics.json instead "
+            f"(add {TEASERS[0]} or {TEASERS[1]} for your own figure)"
+        )
+    return notes
+
+
+# ---------------------------------------------------------------- <head>
+
+
+def meta_tags(release: dict[str, Any], links: dict[str, str | None], image: str | None) -> list[str]:
+    """Search, social and Google Scholar (Highwire Press) metadata."""
+    title, description = release["title"], release["description"]
+    named = [("description", description), ("twitter:card", "summary_large_image" if image else "summary")]
+    named += [("twitter:title", title), ("twitter:description", description), ("twitter:image", image)]
+    named += [("citation_title", title)]
+    for author in release["authors"]:
+        named.append(("citation_author", author["name"]))
+        named.append(("citation_author_institution", author.get("affiliation")))
+    named.append(("citation_publication_date", str(release["year"])))
+    if release.get("arxiv_id"):
+        named += [("citation_arxiv_id", release["arxiv_id"])]
+        named += [("citation_pdf_url", f"https://arxiv.org/pdf/{release['arxiv_id']}")]
+    properties = [("og:title", title), ("og:description", description), ("og:type", "article")]
+    properties += [("og:url", safe_url(links["page"])), ("og:image", image)]
+    tags = [f'<meta name="{esc(k)}" content="{esc(v)}">' for k, v in named if v]
+    return tags + [f'<meta property="{esc(k)}" content="{esc(v)}">' for k, v in properties if v]
+
+
+def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str | None) -> str:
+    """schema.org ScholarlyArticle, safe to embed in a <script> element."""
+
+    def person(author: dict[str, Any]) -> dict[str, Any]:
+        entry: dict[str, Any] = {"@type": "Person", "name": author["name"]}
+        if author.get("affiliation"):
+            entry["affiliation"] = {"@type": "Organization", "name": author["affiliation"]}
+        if author.get("orcid"):
+            entry["sameAs"] = f"https://orcid.org/{author['orcid']}"
+        return entry
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "name": release["title"],
+        "headline": release["title"],
+        "description": release["description"],
+        "abstract": markdown_to_text(abstract) if abstract else release["description"],
+        "author": [person(a) for a in release["authors"]],
+        "datePublished": str(release["year"]),
+        "url": safe_url(links["page"]),
+        "sameAs": [url for kind, url in links.items() if kind != "page" and safe_url(url)],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # "</script>" or "<!--" in a title would end the element early; \u003c is the same character to JSON.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def head(inputs: dict[str, Any], links: dict[str, str | None], image: str | None) -> str:
+    release = inputs["release"]
+    lines = [
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">',
+        '<meta name="color-scheme" content="light dark">',
+        f"<title>{esc(release['title'])}</title>",
+        *meta_tags(release, links, image),
+        '<link rel="icon" href="data:,">',  # no favicon request, and no 404 for a missing one
+        '<link rel="stylesheet" href="style.css">',
+        '<script src="page.js" defer></script>',
+        f'<script type="application/ld+json">\n{json_ld(release, links, inputs["abstract"])}\n</script>',
+    ]
+    return "<head>\n" + "\n".join(lines) + "\n</head>"
+
+
+# ---------------------------------------------------------------- <body>
+
+
+def authors_html(authors: list[dict[str, Any]]) -> str:
+    """Names with contact links; affiliations numbered when there is more than one."""
+    affiliations = list(dict.fromkeys(a["affiliation"] for a in authors if a.get("affiliation")))
+    items = []
+    for author in authors:
+        name = esc(author["name"])
+        parts = [f'<span class="author-name">{name}</span>']
+        if len(affiliations) > 1 and author.get("affiliation"):
+            parts.append(f"<sup>{affiliations.index(author['affiliation']) + 1}</sup>")
+        email = safe_url(f"mailto:{author['email']}", mailto=True) if author.get("email") else None
+        if email:
+            parts.append(f'<a class="contact" href="{esc(email)}" aria-label="Email {name}">email</a>')
+        if author.get("orcid"):
+            orcid = esc(f"https://orcid.org/{author['orcid']}")
+            parts.append(f'<a class="contact" href="{orcid}" aria-label="ORCID of {name}">ORCID</a>')
+        items.append(f"<li>{' '.join(parts)}</li>")
+    if len(affiliations) > 1:
+        places = "".join(f"<li><sup>{i}</sup> {esc(a)}</li>" for i, a in enumerate(affiliations, 1))
+    else:
+        places = "".join(f"<li>{esc(a)}</li>" for a in affiliations)
+    return f'<ul class="authors">{"".join(items)}</ul>\n<ul class="affiliations">{places}</ul>'
+
+
+def venue_html(venue: Any) -> str:
+    if not venue:
+        return ""
+    url = safe_url(venue)
+    shown = f'<a href="{esc(url)}">{esc(re.sub(r"^https?://", "", url))}</a>' if url else esc(venue)
+    return f'<p class="venue">{shown}</p>\n'
+
+
+def nav_html(links: dict[str, str | None]) -> str:
+    buttons = [
+        f'<li><a class="button" href="{esc(url)}">{esc(label)}</a></li>'
+        for kind, label in BUTTONS.items()
+        if (url := safe_url(links.get(kind)))
+    ]
+    return f'<nav aria-label="Paper, code, model and data">\n<ul class="buttons">{"".join(buttons)}</ul>\n</nav>'
+
+
+def metric_label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def bar_chart_svg(metrics: dict[str, Any]) -> str:
+    """The stand-in teaser: one horizontal bar per number in results/metrics.json, drawn to scale."""
+    rows = [(metric_label(name), value) for name, value in metric_rows(metrics)]
+    top = max(1.0, *(value for _, value in rows))  # scores in [0, 1] keep a full-width scale
+    # A narrow drawing, so its 15-unit text stays readable when a phone scales it down; labels get the room
+    # their longest name needs (about 8.5 units a character).
+    left, width, bar, gap = 20 + round(8.5 * max(len(name) for name, _ in rows)), 260, 28, 12
+    height = gap + len(rows) * (bar + gap)
+    shapes = []
+    for i, (name, value) in enumerate(rows):
+        y, middle = gap + i * (bar + gap), gap + i * (bar + gap) + bar / 2
+        length = max(0.0, value) / top * width
+        shapes.append(
+            f'<text x="{left - 10}" y="{middle}" text-anchor="end" dominant-baseline="central">{esc(name)}</text>'
+            f'<rect class="chart-track" x="{left}" y="{y}" width="{width}" height="{bar}" rx="4"/>'
+            f'<rect class="chart-bar" x="{left}" y="{y}" width="{length:.1f}" height="{bar}" rx="4"/>'
+            f'<text x="{left + width + 8}" y="{middle}" dominant-baseline="central">{value:.4f}</text>'
+        )
+    summary = ", ".join(f"{name} {value:.4f}" for name, value in rows)
+    label = f"Bar chart of the {metrics.get('split', 'test')} results: {summary}"
+    return (
+        f'<svg class="chart" viewBox="0 0 {left + width + 70} {height}" role="img" aria-label="{esc(label)}">'
+        f"<title>{esc(label)}</title>{''.join(shapes)}</svg>"
+    )
+
+
+def teaser_html(inputs: dict[str, Any]) -> str:
+    release, metrics = inputs["release"], inputs["metrics"]
+    if inputs["teaser"]:
+        width, height = inputs["teaser_size"]
+        figure = (
+            f'<img src="{esc(inputs["teaser"].name)}" width="{width}" height="{height}" '
+            f'alt="{esc(release["description"])}">'
+        )
+        return f'<figure class="teaser">\n{figure}\n</figure>'
+    caption = f"Results on the {metrics.get('split', 'test')} split, from results/metrics.json."
+    return f'<figure class="teaser">\n{bar_chart_svg(metrics)}\n<figcaption>{esc(caption)}</figcaption>\n</figure>'
+
+
+def section(anchor: str, heading: str, body: str, extra: str = "") -> str:
+    """A titled section; `extra` sits beside the heading (the copy button)."""
+    title = f'<h2 id="{anchor}">{esc(heading)}</h2>'
+    if extra:
+        title = f'<div class="section-head">{title}{extra}</div>'
+    return f'<section aria-labelledby="{anchor}">\n{title}\n{body}\n</section>'
+
+
+def abstract_html(abstract: str | None) -> str:
+    if abstract:
+        return markdown_to_html(abstract)
+    return (
+        f'<p class="placeholder">No abstract yet: write it in <code>{ABSTRACT}</code> '
+        f"({esc(MARKDOWN_HELP)}) and run <code>make page</code>.</p>"
+    )
+
+
+def table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
+    """A table whose first column heads its row; it scrolls sideways on its own on a narrow screen."""
+    head_row = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+    body = "".join(
+        f'<tr><th scope="row">{esc(row[0])}</th>{"".join(f"<td>{esc(c)}</td>" for c in row[1:])}</tr>' for row in rows
+    )
+    return (
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+        f"<table><caption>{esc(caption)}</caption><thead><tr>{head_row}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def number(value: Any, spec: str) -> str:
+    return format(value, spec) if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
+
+
+def results_html(metrics: dict[str, Any]) -> str:
+    split = str(metrics.get("split", "test"))
+    rows = [[metric_label(name), f"{value:.4f}"] for name, value in metric_rows(metrics)]
+    caption = f"{split} split, {number(metrics.get('num_examples'), ',')} examples; from results/metrics.json"
+    return table(caption, ["Metric", split], rows)
+
+
+def speed_html(benchmark: dict[str, Any]) -> str:
+    rows = [
+        [
+            number(r.get("batch_size"), "d"),
+            number(r.get("latency_ms_p50"), ".3f"),
+            number(r.get("latency_ms_p95"), ".3f"),
+            number(r.get("throughput_per_s"), ",.0f"),
+        ]
+        for r in benchmark["results"]
+    ]
+    hardware = benchmark.get("hardware") or {}
+    machine = hardware.get("gpu") or hardware.get("cpu") or "unknown hardware"
+    torch_version = (benchmark.get("libraries") or {}).get("torch", "?")
+    caption = f"On {machine} ({benchmark.get('device', '?')}), torch {torch_version}; from results/benchmark.json"
+    note = (
+        f"{number(benchmark.get('parameters'), ',')} parameters; peak memory "
+        f"{number(benchmark.get('peak_memory_mb'), ',.1f')} MB ({benchmark.get('memory_measure', '?')})."
+    )
+    speed = table(caption, ["Batch size", "Latency p50 (ms)", "Latency p95 (ms)", "Items per second"], rows)
+    return f'{speed}\n<p class="note">{esc(note)}</p>'
+
+
+def citation_html(release: dict[str, Any]) -> str:
+    # The button stays hidden until page.js shows it: without JavaScript it could do nothing.
+    button = '<button type="button" class="copy" data-copy="bibtex" hidden>Copy BibTeX</button>'
+    body = (
+        f'<pre id="bibtex" tabindex="0"><code>{esc(bibtex(release))}</code></pre>\n'
+        '<p class="copy-status" id="bibtex-status" role="status" aria-live="polite"></p>'
+    )
+    return section("citation", "BibTeX", body, button)
+
+
+def license_html(release: dict[str, Any]) -> str:
+    def shown(kind: str) -> str:
+        label = esc(license_label(release, kind))
+        link = safe_url(release["license"].get(f"{kind}_link")) if release["license"][kind] == "other" else None
+        return f'<a href="{esc(link)}">{label}</a>' if link else label
+
+    kinds = [("Code", esc(release["license"]["code"])), ("Model", shown("model")), ("Data", shown("data"))]
+    licenses = " · ".join(f'<span class="license">{kind}: {label}</span>' for kind, label in kinds)
+    return (
+        f"<footer>\n<p>{licenses}</p>\n"
+        "<p>Built from release.yaml and results/ by release_tools.page; no cookies, fonts or trackers.</p>\n</footer>"
+    )
+
+
+def shared_image_url(release: dict[str, Any], name: str) -> str | None:
+    """Where the published teaser lives; social cards need an absolute URL. On the default Hub Space the
+    file is served from the repository, elsewhere (links.page_url) beside index.html."""
+    custom = safe_url(release["links"].get("page_url"))
+    if custom:
+        return f"{custom.rstrip('/')}/{name}"
+    return f"{release_links(release)['page']}/resolve/main/{name}"
+
+
+def render_page(inputs: dict[str, Any]) -> str:
+    """The whole index.html; every text from release.yaml and the abstract is escaped."""
+    release = inputs["release"]
+    links = release_links(release)
+    image = shared_image_url(release, inputs["teaser"].name) if inputs["teaser"] else None
+    venue = venue_html(release["links"].get("venue"))
+    header = f"<header>\n<h1>{esc(release['title'])}</h1>\n{authors_html(release['authors'])}\n{venue}</header>"
+
+    main = "\n".join(
+        [
+            teaser_html(inputs),
+            section("tldr", "TL;DR", f'<p class="tldr">{esc(release["description"])}</p>'),
+            section("abstract", "Abstract", abstract_html(inputs["abstract"])),
+            section("results", "Results", results_html(inputs["metrics"])),
+            section("speed", "Speed", speed_html(inputs["benchmark"])),
+            citation_html(release),
+        ]
+    )
+    body = "\n".join(
+        [
+            '<a class="skip" href="#main">Skip to content</a>',
+            header,
+            nav_html(links),
+            f'<main id="main">\n{main}\n</main>',
+            license_html(release),
+        ]
+    )
+    return f'<!DOCTYPE html>\n<html lang="en">\n{head(inputs, links, image)}\n<body>\n{body}\n</body>\n</html>\n'
+
+
+# ---------------------------------------------------------------- output
+
+
+def build_page(root: Path = Path("."), out: Path | None = None) -> Path:
+    """Write the page folder (default build/release/page/) whole or not at all; returns it."""
+    root = Path(root)
+    out = Path(out) if out else root / PAGE_DIR
+    inputs = load_page_inputs(root)
+    page = render_page(inputs)
+    with atomic_directory(out) as staging:
+        os.chmod(staging, 0o755)  # a temporary directory is private; a web server needs to read the page
+        atomic_write_text(staging / "index.html", page)
+        for name in ASSET_FILES:
+            shutil.copyfile(ASSETS / name, staging / name)
+        if inputs["teaser"]:
+            shutil.copyfile(inputs["teaser"], staging / inputs["teaser"].name)
+    for note in page_notes(inputs):
+        print(f"note: {note}", file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description="Build the project page build/release/page/ from release.yaml.")
+    parser.add_argument("--root", default=".", help="project root (default: current directory)")
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    out = run(lambda: build_page(root))
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        print(f"{path.relative_to(root)}  {path.stat().st_size:,} bytes")
+    print(f"open {(out / 'index.html').relative_to(root)} in a browser to see the page")
+    return out
+
+
+if __name__ == "__main__":
+    main()
