@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .cli import UserError
+
 
 def sha256_file(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
@@ -82,3 +84,17 @@ def display_path(path: str | os.PathLike) -> str:
         return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(resolved)
+
+
+def read_json_object(path: Path, fix: str, shown_as: str | None = None) -> dict[str, Any]:
+    """A JSON file that must hold an object; every problem is one line naming the file and the fix."""
+    name = shown_as or str(path)
+    if not path.is_file():
+        raise UserError(f"{name} not found; {fix}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise UserError(f"{name} is not valid JSON; {fix}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{name} must hold a JSON object; {fix}")
+    return data

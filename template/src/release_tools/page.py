@@ -23,7 +23,7 @@ from PIL import Image
 
 from .citation import bibtex
 from .cli import UserError, run
-from .files import atomic_directory, atomic_write_text
+from .files import atomic_directory, atomic_write_text, read_json_object
 from .readme_blocks import metric_rows
 from .release_file import license_label, load_release, release_links
 
@@ -104,17 +104,8 @@ def markdown_to_text(text: str) -> str:
 
 
 def read_results(root: Path, name: str, target: str) -> dict[str, Any]:
-    relative = f"results/{name}"
-    path = root / relative
-    if not path.is_file():
-        raise UserError(f"{relative} not found; run `{target}` to write it, then build the page again")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise UserError(f"{relative} is not valid JSON; run `{target}` to write it again") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{relative} must hold a JSON object; run `{target}` to write it again")
-    return data
+    fix = f"run `{target}` to write it, then build the page again"
+    return read_json_object(root / "results" / name, fix, shown_as=f"results/{name}")
 
 
 def teaser_size(path: Path) -> tuple[int, int]:

@@ -8,7 +8,6 @@ README.md blocks, CITATION.cff. The staging directory appears whole or not at al
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pyarrow.parquet as pq
 from .cards import common_context, render_dataset_card, render_model_card
 from .citation import citation_cff
 from .cli import UserError, run
-from .files import atomic_directory, atomic_write_text, sha256_file
+from .files import atomic_directory, atomic_write_text, read_json_object, sha256_file
 from .manifest import read_manifest, verified_file
 from .page import build_page
 from .readme_blocks import metric_rows, render_readme
@@ -29,18 +28,6 @@ from .space import stage_space
 BUILD = Path("build/release")
 MODEL_FILES = ("model.safetensors", "config.json", "run.json")
 ANNOUNCEMENT_TEMPLATE = "cards/announcement.md.j2"
-
-
-def read_json(path: Path, fix: str) -> dict[str, Any]:
-    if not path.is_file():
-        raise UserError(f"{path} not found; {fix}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise UserError(f"{path} is not valid JSON; {fix}") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path} must hold a JSON object; {fix}")
-    return data
 
 
 def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
@@ -60,14 +47,16 @@ def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
 
 def load_inputs(root: Path) -> dict[str, Any]:
     release = load_release(root)
-    metrics = read_json(root / "results" / "metrics.json", "run `make eval` to write it")
+    metrics = read_json_object(root / "results" / "metrics.json", "run `make eval` to write it", "results/metrics.json")
     if not metric_rows(metrics):
         raise UserError("results/metrics.json holds no numeric metric; run `make eval` to write it")
-    benchmark = read_json(root / "results" / "benchmark.json", "run `make benchmark` to write it")
+    benchmark = read_json_object(
+        root / "results" / "benchmark.json", "run `make benchmark` to write it", "results/benchmark.json"
+    )
     if not isinstance(benchmark.get("results"), list) or not benchmark["results"]:
         raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
     checkpoint = evaluated_checkpoint(root, metrics)
-    run_record = read_json(checkpoint / "run.json", "run `make train` again: the checkpoint has no run record")
+    run_record = read_json_object(checkpoint / "run.json", "run `make train` again: the checkpoint has no run record")
     data_dir = root / "data"
     manifest = read_manifest(data_dir)
     return {
