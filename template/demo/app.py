@@ -23,6 +23,7 @@ if (ROOT / "src").is_dir():  # in the checkout the code lives under src/; in the
 
 RELEASE = yaml.safe_load((ROOT / "release.yaml").read_text(encoding="utf-8"))
 UserError = importlib.import_module("release_tools.cli").UserError
+release_links = importlib.import_module("release_tools.release_file").release_links
 open_image = importlib.import_module(f"{RELEASE['package']}.data").open_image
 _predict = importlib.import_module(f"{RELEASE['package']}.predict")
 load_model, predict = _predict.load_model, _predict.predict
@@ -59,23 +60,17 @@ def classify(image: str | dict | None) -> dict[str, float]:
         picture = image if not isinstance(image, str | Path) else open_image(image)
     except UserError as exc:
         raise gr.Error(f"Cannot read this file: {exc}") from None
-    if picture.convert("L").getextrema()[0] == picture.convert("L").getextrema()[1]:
+    darkest, brightest = picture.convert("L").getextrema()
+    if darkest == brightest:
         raise gr.Error("The image is blank: draw or upload a digit.")
     probabilities = predict([picture], MODEL)[0]["probabilities"]
     return dict(list(probabilities.items())[:3])
 
 
 def links_markdown() -> str:
-    arxiv = RELEASE.get("arxiv_id")
-    hub = RELEASE["hub"]
-    links = [f"[Paper](https://arxiv.org/abs/{arxiv})"] if arxiv else []
-    links += [
-        f"[Code]({RELEASE['links']['code']})",
-        f"[Model](https://huggingface.co/{hub['model']})",
-        f"[Dataset](https://huggingface.co/datasets/{hub['dataset']})",
-        f"[Project page]({RELEASE['links'].get('page_url') or 'https://huggingface.co/spaces/' + hub['page']})",
-    ]
-    return " · ".join(links)
+    names = {"paper": "Paper", "code": "Code", "model": "Model", "dataset": "Dataset", "page": "Project page"}
+    links = release_links(RELEASE)
+    return " · ".join(f"[{label}]({links[key]})" for key, label in names.items() if links[key])
 
 
 def build() -> gr.Blocks:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import yaml
 from huggingface_hub import DatasetCard, ModelCard
 
@@ -20,10 +18,11 @@ from .cards import eval_results, render_dataset_card, render_model_card
 from .citation import citation_cff
 from .cli import UserError, run
 from .files import sha256_file
+from .provenance import git_state
 from .readme_blocks import render_readme
 from .release_file import RELEASE_FILE, load_release, release_links, release_problems
 from .space import space_card
-from .stage import BUILD, load_inputs, split_order
+from .stage import BUILD, load_inputs, staged_split_rows
 
 TOKEN = re.compile(rb"hf_[A-Za-z0-9]{30,}")
 PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----")
@@ -134,6 +133,7 @@ def artifact_texts(root: Path, build: Path) -> dict[str, str]:
         "README.md": root / "README.md",
         "model card": build / "model" / "README.md",
         "dataset card": build / "dataset" / "README.md",
+        "demo Space card": build / "space" / "README.md",
     }
     page = build / "page" / "index.html"
     if page.is_file():
@@ -182,8 +182,7 @@ def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
     ) != model_card.read_text(encoding="utf-8"):
         problems.append("model card")
     staged = build / "dataset" / "data"
-    files = sorted(staged.glob("*.parquet"), key=lambda p: split_order(p.name)) if staged.is_dir() else []
-    split_rows = {p.stem: pq.ParquetFile(p).metadata.num_rows for p in files}
+    split_rows = staged_split_rows(staged)
     dataset_card = build / "dataset" / "README.md"
     if not dataset_card.is_file() or str(
         render_dataset_card(root, release, split_rows, inputs["manifest"])
@@ -277,25 +276,15 @@ def check_conflicts(root: Path) -> Item:
 
 
 def check_git(root: Path, run_record: dict[str, Any]) -> Item:
-    def git(*args: str) -> str | None:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    head = git("rev-parse", "HEAD")
-    if head is None:
-        return Item(
-            "git tree clean and run.json records the current commit",
-            "warn",
-            "not a git repository with commits; commit the code so the release maps back to it",
-        )
-    problems = []
-    if git("status", "--porcelain", "--untracked-files=no"):
-        problems.append("uncommitted changes")
+    name = "git tree clean and run.json records the current commit"
+    state = git_state(root)
+    if state["commit"] is None:
+        return Item(name, "warn", "not a git repository with commits; commit the code so the release maps back to it")
+    problems = ["uncommitted changes"] if state["dirty"] else []
     recorded = (run_record.get("git") or {}).get("commit")
-    if recorded != head:
-        problems.append(f"run.json records commit {str(recorded)[:12]}, HEAD is {head[:12]}")
-    status = "warn" if problems else "ok"
-    return Item("git tree clean and run.json records the current commit", status, "; ".join(problems) or head[:12])
+    if recorded != state["commit"]:
+        problems.append(f"run.json records commit {str(recorded)[:12]}, HEAD is {state['commit'][:12]}")
+    return Item(name, "warn" if problems else "ok", "; ".join(problems) or state["commit"][:12])
 
 
 def check_release(root: Path = Path(".")) -> list[Item]:

@@ -89,14 +89,18 @@ def split_order(file_name: str) -> tuple[int, str]:
     return order.get(Path(file_name).stem, 3), file_name
 
 
+def staged_split_rows(data_dir: Path) -> dict[str, int]:
+    """Split name -> row count, read from the staged parquet files themselves, in split order."""
+    files = sorted(data_dir.glob("*.parquet"), key=lambda p: split_order(p.name)) if data_dir.is_dir() else []
+    return {p.stem: pq.ParquetFile(p).metadata.num_rows for p in files}
+
+
 def stage_dataset(inputs: dict[str, Any], target: Path, root: Path) -> None:
     (target / "data").mkdir(parents=True)
-    split_rows = {}
-    for name in sorted(inputs["manifest"]["files"], key=split_order):
+    for name in inputs["manifest"]["files"]:
         source, _ = verified_file(inputs["data_dir"], name)
         shutil.copy2(source, target / "data" / name)
-        split_rows[Path(name).stem] = pq.ParquetFile(target / "data" / name).metadata.num_rows  # counted from the file
-    card = render_dataset_card(root, inputs["release"], split_rows, inputs["manifest"])
+    card = render_dataset_card(root, inputs["release"], staged_split_rows(target / "data"), inputs["manifest"])
     atomic_write_text(target / "README.md", str(card))
 
 
