@@ -227,6 +227,7 @@ _ROUTES = [
     (("POST",), r"/api/collections", "create_collection"),
     (("GET",), r"/api/collections/(?P<slug>[^/]+/[^/]+)", "get_collection"),
     (("DELETE",), r"/api/collections/(?P<slug>[^/]+/[^/]+)", "delete_collection"),
+    (("PATCH",), r"/api/collections/(?P<slug>[^/]+/[^/]+)", "update_collection"),
     (("POST",), r"/api/collections/(?P<slug>[^/]+/[^/]+)/items", "add_collection_item"),
     (("DELETE",), r"/api/collections/(?P<slug>[^/]+/[^/]+)/items/(?P<item>[^/]+)", "delete_collection_item"),
     (("GET",), rf"{_API}(?:/revision/{_REV})?", "repo_info"),
@@ -269,6 +270,7 @@ class HubServer:
         self.unhandled: list[str] = []
         self.errors: list[str] = []
         self._faults: dict[str, list[tuple[int, bool]]] = {}
+        self._skips: dict[str, int] = {}  # requests of a kind to let through before its faults apply
         self._uploads: dict[str, tuple[tuple[str, str], str, int]] = {}  # LFS upload ticket -> (repo key, oid, size)
         self._lock = threading.RLock()
         self._counter = itertools.count()
@@ -305,18 +307,22 @@ class HubServer:
 
     # -- test helpers ----------------------------------------------------------------------------------------
 
-    def fail_next(self, kind: str, count: int = 1, *, status: int = 500, drop: bool | None = None) -> None:
+    def fail_next(
+        self, kind: str, count: int = 1, *, status: int = 500, drop: bool | None = None, after: int = 0
+    ) -> None:
         """Make the next `count` requests of `kind` (a route name, e.g. "commit", "preupload", "lfs_batch",
         "lfs_upload", "resolve") fail: answer `status`, or, with `drop`, read part of the body and close the
         socket without any response. `drop` defaults to True for "lfs_upload" (a connection lost mid-upload).
 
         Mind the client's retries (huggingface_hub 2.4.0): preupload, lfs_batch, lfs_upload and lfs_verify go through
         `http_backoff` (5 retries on 5xx and network errors, sleeping 1, 2, 4, 8, 8 s), so one fault there is
-        absorbed after a 1 s pause; commit, create_repo, tags and branches are sent once and fail at once."""
+        absorbed after a 1 s pause; commit, create_repo, tags and branches are sent once and fail at once.
+        `after` lets that many requests of `kind` through first (e.g. fail the second commit of a release)."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"Unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
         with self._lock:
             self._faults.setdefault(kind, []).extend([(status, kind == "lfs_upload" if drop is None else drop)] * count)
+            self._skips[kind] = after
 
     def reset_stats(self) -> None:
         with self._lock:
@@ -346,6 +352,9 @@ class HubServer:
         with self._lock:
             pending = self._faults.get(kind)
             if not pending:
+                return None
+            if self._skips.get(kind):
+                self._skips[kind] -= 1
                 return None
             self.stats.faults[kind] += 1
             return pending.pop(0)
@@ -830,6 +839,15 @@ class HubServer:
     def _h_get_collection(self, req: Request) -> Response:
         return _json(self._collection(req))
 
+    def _h_update_collection(self, req: Request) -> Response:
+        collection = self._collection(req, write=True)
+        body = req.json()
+        for key in ("title", "description", "private", "position", "theme"):
+            if key in body:
+                collection[key] = body[key]
+        collection["lastUpdated"] = _now()
+        return _json({"data": collection})
+
     def _h_delete_collection(self, req: Request) -> Response:
         self._collection(req, write=True)
         del self.collections[req.groups["slug"]]
@@ -873,7 +891,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._dispatch()
 
-    do_HEAD = do_POST = do_PUT = do_DELETE = do_GET
+    do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
 
     def _dispatch(self) -> None:
         hub: HubServer = self.server.hub  # type: ignore[attr-defined]

@@ -86,6 +86,8 @@ EXPECTED = [
     "demo/app.py",
     "page/abstract.md",
     ".github/workflows/pages.yml",
+    ".github/workflows/ci.yml",
+    ".github/workflows/release.yml",
     "cards/model_card.md.j2",
 ]
 LICENSE_FIRST_WORDS = {
@@ -143,6 +145,9 @@ def test_structured_files_parse_and_agree(project: tuple[Path, dict]) -> None:
     yaml.safe_load((root / "configs/default.yaml").read_text())
     pages = (root / ".github/workflows/pages.yml").read_text()
     assert "${{ steps.deployment.outputs.page_url }}" in pages  # GitHub expressions survive copier
+    release_workflow = (root / ".github/workflows/release.yml").read_text()
+    assert "HF_TOKEN: ${{ secrets.HF_TOKEN }}" in release_workflow and "${{ github.ref_name }}" in release_workflow
+    assert "${{ github.ref }}" in (root / ".github/workflows/ci.yml").read_text()
     workflow = yaml.safe_load(pages)
     assert workflow["jobs"]["build"]["steps"][1]["with"]["python-version"] == answers.get("python_version", "3.11")
     assert release["version"] == pyproject["project"]["version"] == citation["version"]

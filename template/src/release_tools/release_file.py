@@ -101,6 +101,13 @@ def release_problems(data: Any, path: str = RELEASE_FILE) -> list[str]:
     for field in ("model.language", "model.tags", "model.datasets"):
         need(field, list, "use a YAML list (possibly empty: [])")
     need("model.base_model", str, "use null or a Hub model id", optional=True)
+    threshold = need(
+        "publish.large_folder_threshold_gb",
+        (int, float),
+        "add `publish: {large_folder_threshold_gb: 5}` (copier update --trust adds it to older projects)",
+    )
+    if isinstance(threshold, bool) or (threshold is not None and threshold < 0):
+        problems.append(f"{path}: field 'publish.large_folder_threshold_gb' is {threshold!r}; use a size in GB like 5")
     return problems
 
 

@@ -27,6 +27,8 @@ from .files import atomic_write_text
 from .release_file import license_label, release_links, release_tag
 
 APP = "demo/app.py"
+# The page is code-licensed; Hub license ids of the code licenses the template offers.
+CODE_LICENSE_IDS = {"Apache-2.0": "apache-2.0", "MIT": "mit", "BSD-3-Clause": "bsd-3-clause", "GPL-3.0-only": "gpl-3.0"}
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
@@ -77,6 +79,26 @@ def space_card(release: dict[str, Any]) -> SpaceCard:
         f"{paper}[Code]({links['code']}) · [Model]({links['model']}) · [Dataset]({links['dataset']}) · "
         f"[Project page]({links['page']})\n\nWeights license: {license_label(release, 'model')}.\n"
     )
+    return SpaceCard(f"---\n{data.to_yaml()}\n---\n{body}")
+
+
+def page_space_card(release: dict[str, Any]) -> SpaceCard:
+    """The project page is served as a static Space: its README.md says so (sdk: static, app_file index.html)."""
+    links = release_links(release)
+    data = SpaceCardData(
+        title=release["title"],
+        emoji=release.get("demo", {}).get("emoji", "🔢"),
+        colorFrom="indigo",
+        colorTo="blue",
+        sdk="static",
+        app_file="index.html",
+        models=[release["hub"]["model"]],
+        datasets=[release["hub"]["dataset"]],
+        license=CODE_LICENSE_IDS.get(release["license"]["code"], "other"),
+        short_description=short_description(release["description"]),
+        pinned=False,
+    )
+    body = f"\n# Project page\n\nThe static files of the project page ({links['page']}): index.html and its assets.\n"
     return SpaceCard(f"---\n{data.to_yaml()}\n---\n{body}")
 
 

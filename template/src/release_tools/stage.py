@@ -23,7 +23,7 @@ from .manifest import read_manifest, verified_file
 from .page import build_page
 from .readme_blocks import metric_rows, render_readme
 from .release_file import load_release, release_links
-from .space import stage_space
+from .space import page_space_card, stage_space
 
 BUILD = Path("build/release")
 MODEL_FILES = ("model.safetensors", "config.json", "run.json")
@@ -129,8 +129,9 @@ def stage_license_file(root: Path, release: dict[str, Any], kind: str, target: P
         shutil.copy2(source, destination)
 
 
-def build_release(root: Path = Path("."), out: Path | None = None) -> Path:
-    """Render every artifact; returns the staged release directory."""
+def build_release(root: Path = Path("."), out: Path | None = None, *, documents: bool = True) -> Path:
+    """Render every artifact; returns the staged release directory. `documents=False` leaves README.md and
+    CITATION.cff alone (make publish-plan renders into a temporary folder and writes nothing in the project)."""
     root = Path(root)
     out = Path(out) if out else root / BUILD
     for template in ("cards/model_card.md.j2", "cards/dataset_card.md.j2", ANNOUNCEMENT_TEMPLATE):
@@ -142,10 +143,12 @@ def build_release(root: Path = Path("."), out: Path | None = None) -> Path:
         stage_dataset(inputs, staging / "dataset", root)
         stage_space(root, inputs["release"], staging / "space")
         build_page(root, staging / "page")
+        atomic_write_text(staging / "page" / "README.md", str(page_space_card(inputs["release"])))
         stage_license_file(root, inputs["release"], "model", staging / "model")
         stage_license_file(root, inputs["release"], "data", staging / "dataset")
         atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(root, inputs))
-    render_documents(root, inputs["release"], inputs["metrics"], inputs["benchmark"])
+    if documents:
+        render_documents(root, inputs["release"], inputs["metrics"], inputs["benchmark"])
     return out
 
 

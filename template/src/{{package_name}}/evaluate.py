@@ -34,6 +34,17 @@ def predict_logits(
     return torch.cat(outputs).numpy()
 
 
+def score(model: torch.nn.Module, pixels: np.ndarray, labels: np.ndarray) -> dict:
+    """The reported metrics of `model` on one split; `make verify-release` calls it on the published release."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    predicted = predict_logits(model, pixels).argmax(1)
+    return {
+        "accuracy": float(accuracy_score(labels, predicted)),
+        "macro_f1": float(f1_score(labels, predicted, average="macro")),
+    }
+
+
 def evaluate(
     checkpoint: str | Path = "checkpoints/latest",
     data_dir: str | Path = "data",
@@ -41,15 +52,11 @@ def evaluate(
     output: str | Path | None = "results/metrics.json",
 ) -> dict:
     """Accuracy and macro-F1 of `checkpoint` on `split`; written to `output` unless it is None."""
-    from sklearn.metrics import accuracy_score, f1_score
-
     model = load_model(checkpoint)
     pixels, labels, data_checksum = load_split(data_dir, split)
-    predicted = predict_logits(model, pixels).argmax(1)
     weights, weights_sha = weights_file(checkpoint)
     metrics = {
-        "accuracy": float(accuracy_score(labels, predicted)),
-        "macro_f1": float(f1_score(labels, predicted, average="macro")),
+        **score(model, pixels, labels),
         "split": split,
         "num_examples": int(len(labels)),
         "data_file": str(Path(data_dir) / f"{split}.parquet"),

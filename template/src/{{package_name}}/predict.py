@@ -31,8 +31,10 @@ def weights_file(checkpoint: str | Path) -> tuple[Path, str]:
     return path, sha256_file(path)
 
 
-def load_model(checkpoint: str | Path = "checkpoints/latest", *, revision: str | None = None) -> DigitClassifier:
-    """Load a checkpoint directory, or a Hub repository id at `revision`, in eval mode."""
+def load_model(
+    checkpoint: str | Path = "checkpoints/latest", *, revision: str | None = None, cache_dir: str | None = None
+) -> DigitClassifier:
+    """Load a checkpoint directory, or a Hub repository id at `revision` (into `cache_dir`), in eval mode."""
     local = Path(checkpoint)
     if revision is None or local.exists():
         if not local.is_dir():
@@ -44,7 +46,7 @@ def load_model(checkpoint: str | Path = "checkpoints/latest", *, revision: str |
             raise UserError(f"{local / 'config.json'} not found; the checkpoint is incomplete, run `make train` again")
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # from_pretrained prints a note; keep output clean
-            model = DigitClassifier.from_pretrained(str(checkpoint), revision=revision)
+            model = DigitClassifier.from_pretrained(str(checkpoint), revision=revision, cache_dir=cache_dir)
     except (json.JSONDecodeError, TypeError) as exc:
         raise UserError(
             f"{local / 'config.json'} does not describe a DigitClassifier ({exc}); run `make train` again"

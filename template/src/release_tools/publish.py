@@ -1,0 +1,584 @@
+"""`make publish-plan`, `make publish`, `make release-public`: the staged release on the Hub as one version.
+
+Order: dataset → model → demo Space → page Space → collection → release.lock.json → tags. Each repository
+gets one commit that carries every change (new, changed and stale files), found by comparing build/release/
+with the repository's main branch file by file, so a re-run sends only what differs: nothing after a success,
+the remainder after a failure. The release record (release.lock.json) then goes into the model repository,
+and only when every repository is done does each get the tag v<version>, which never moves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub.errors import RepositoryNotFoundError
+
+from .check import check_release
+from .cli import UserError, run
+from .files import atomic_write_bytes, sha256_file
+from .hub import client, hub_call, require_write, whoami
+from .release_file import load_release, release_tag
+from .stage import BUILD, build_release
+
+LOCK_FILE = "release.lock.json"
+KEPT_REMOTE = (".gitattributes",)  # managed by the Hub, never deleted
+REPO_TYPES = ("model", "dataset", "space")
+GB = 1024**3
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str  # dataset, model, demo or page: the field under hub: in release.yaml
+    repo_id: str
+    repo_type: str
+    folder: Path
+    sdk: str | None = None
+
+
+def release_targets(release: dict[str, Any], build: Path) -> list[Target]:
+    hub = release["hub"]
+    return [
+        Target("dataset", hub["dataset"], "dataset", build / "dataset"),
+        Target("model", hub["model"], "model", build / "model"),
+        Target("demo", hub["demo"], "space", build / "space", "gradio"),
+        Target("page", hub["page"], "space", build / "page", "static"),
+    ]
+
+
+@dataclass
+class FileChange:
+    path: str
+    size: int
+    status: str  # new, changed, unchanged or deleted
+
+
+@dataclass
+class RepoPlan:
+    target: Target
+    exists: bool
+    private: bool
+    head: str | None
+    tag: str
+    tag_commit: str | None = None  # where the tag already points, if it exists
+    tag_differs: list[str] = field(default_factory=list)  # files whose tagged content is not the staged one
+    changes: list[FileChange] = field(default_factory=list)
+    remote_lock_oid: str | None = None  # git blob id of release.lock.json on main (model repository)
+
+    @property
+    def to_send(self) -> list[FileChange]:
+        return [c for c in self.changes if c.status in ("new", "changed")]
+
+    @property
+    def to_delete(self) -> list[FileChange]:
+        return [c for c in self.changes if c.status == "deleted"]
+
+    @property
+    def bytes_to_send(self) -> int:
+        return sum(c.size for c in self.to_send)
+
+    @property
+    def released(self) -> bool:
+        """Tagged, on exactly the staged files."""
+        return self.tag_commit is not None and not self.tag_differs
+
+
+def git_blob_sha1(path: Path) -> str:
+    """Git's blob id, which the Hub reports for regular files."""
+    digest = hashlib.sha1(b"blob %d\0" % path.stat().st_size)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def local_files(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def remote_files(api: HfApi, target: Target, revision: str) -> dict[str, Any]:
+    entries = api.list_repo_tree(target.repo_id, repo_type=target.repo_type, revision=revision, recursive=True)
+    return {e.path: e for e in entries if hasattr(e, "blob_id") and e.path not in KEPT_REMOTE}
+
+
+def same_content(local: Path, remote: Any) -> bool:
+    if remote.size != local.stat().st_size:
+        return False
+    if remote.lfs is not None:
+        return sha256_file(local) == remote.lfs.sha256
+    return git_blob_sha1(local) == remote.blob_id
+
+
+def compare(local: dict[str, Path], remote: dict[str, Any], *, deletions: bool = True) -> list[FileChange]:
+    changes = []
+    for path, file in local.items():
+        status = "new" if path not in remote else "unchanged" if same_content(file, remote[path]) else "changed"
+        changes.append(FileChange(path, file.stat().st_size, status))
+    if deletions:
+        changes += [FileChange(path, entry.size, "deleted") for path, entry in remote.items() if path not in local]
+    return changes
+
+
+def check_name(api: HfApi, target: Target) -> None:
+    """A repository that does not exist yet must not share its name with one of another type."""
+    for other in REPO_TYPES:
+        if other != target.repo_type and api.repo_exists(target.repo_id, repo_type=other):
+            raise UserError(
+                f"release.yaml: hub.{target.key} is {target.repo_id}, but that name already belongs to a {other} "
+                f"repository; give the {target.repo_type} its own name in hub.{target.key}, then run make cards"
+            )
+
+
+def plan_repo(api: HfApi, token: str, target: Target, tag: str, private: bool) -> RepoPlan:
+    with hub_call(f"reading {target.repo_type} {target.repo_id}", token):
+        try:
+            info = api.repo_info(target.repo_id, repo_type=target.repo_type)
+        except RepositoryNotFoundError:
+            check_name(api, target)
+            local = local_files(target.folder)
+            changes = [FileChange(path, file.stat().st_size, "new") for path, file in local.items()]
+            return RepoPlan(target, exists=False, private=private, head=None, tag=tag, changes=changes)
+        sdk = getattr(info, "sdk", None)
+        if target.sdk and sdk and sdk != target.sdk:
+            raise UserError(
+                f"Space {target.repo_id} exists with sdk {sdk!r}, but the {target.key} needs {target.sdk!r}; "
+                f"delete or rename that Space, or set another hub.{target.key} in release.yaml"
+            )
+        local = local_files(target.folder)
+        remote = remote_files(api, target, info.sha)
+        lock = remote.pop(LOCK_FILE, None) if target.key == "model" else None
+        plan = RepoPlan(
+            target, exists=True, private=bool(info.private), head=info.sha, tag=tag, changes=compare(local, remote)
+        )
+        plan.remote_lock_oid = lock.blob_id if lock is not None else None
+        tags = {
+            ref.name: ref.target_commit for ref in api.list_repo_refs(target.repo_id, repo_type=target.repo_type).tags
+        }
+        if tag in tags:
+            plan.tag_commit = tags[tag]
+            tagged = remote_files(api, target, tags[tag])
+            if target.key == "model":
+                tagged.pop(LOCK_FILE, None)
+            plan.tag_differs = [c.path for c in compare(local, tagged) if c.status != "unchanged"]
+    return plan
+
+
+def scan_for_token(folders: list[Path], token: str) -> None:
+    """Refuse to publish a file that holds the token (the release check looks for token-like strings too)."""
+    needle = token.encode()
+    for folder in folders:
+        for path in local_files(folder).values():
+            if needle in path.read_bytes():
+                raise UserError(
+                    f"{path} contains your Hugging Face token; remove it from its source, revoke the token at "
+                    "https://huggingface.co/settings/tokens, and keep tokens in HF_TOKEN or the login cache"
+                )
+
+
+# What the pipeline and the release tooling write; they follow from the code and the checkpoint, so a tree
+# whose only changes are these (e.g. in CI, after re-running the pipeline) still maps to its commit.
+OUTPUTS = ("results", "README.md", "CITATION.cff", LOCK_FILE)
+
+
+def code_state(root: Path) -> dict[str, Any]:
+    """Commit of the code and whether the tree has uncommitted changes (outside the OUTPUTS)."""
+
+    def git(*args: str) -> str | None:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return done.stdout.rstrip("\n") if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    excluded = [f":(exclude){path}" for path in OUTPUTS]
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *excluded) if commit else None
+    return {"commit": commit, "dirty": bool(changed), "changed": (changed or "").splitlines()}
+
+
+def require_clean(state: dict[str, Any], allow_dirty: bool) -> None:
+    if allow_dirty:
+        return
+    if state["commit"] is None:
+        raise UserError(
+            "not a git repository with a commit: a release must map back to a code commit; "
+            "run git init && git add -A && git commit, or publish anyway with ALLOW_DIRTY=1"
+        )
+    if state["dirty"]:
+        files = ", ".join(line[3:] for line in state["changed"][:5])
+        raise UserError(
+            f"the git tree has uncommitted changes ({files}); commit them so the release maps to a code commit, "
+            "or publish anyway with ALLOW_DIRTY=1 (the release record notes it)"
+        )
+
+
+@dataclass
+class Session:
+    """Everything a publishing target needs, gathered and checked before anything is changed."""
+
+    root: Path
+    api: HfApi
+    token: str
+    identity: dict[str, Any]
+    release: dict[str, Any]
+    build: Path
+    plans: list[RepoPlan]
+    code: dict[str, Any]
+
+    @property
+    def tag(self) -> str:
+        return release_tag(self.release)
+
+
+def open_session(root: Path, build: Path, *, need_write: bool) -> Session:
+    api, token = client()
+    identity = whoami(api, token)
+    release = load_release(root)
+    namespaces = {release["hub"]["namespace"]} | {t.repo_id.split("/")[0] for t in release_targets(release, build)}
+    if need_write:
+        for namespace in sorted(namespaces):
+            require_write(identity, namespace)
+    for target in release_targets(release, build):
+        if not target.folder.is_dir():
+            raise UserError(f"{target.folder} is not staged; run make cards")
+    private = release["hub"]["visibility"] == "private"
+    tag = release_tag(release)
+    plans = [plan_repo(api, token, t, tag, private) for t in release_targets(release, build)]
+    return Session(root, api, token, identity, release, build, plans, code_state(root))
+
+
+# ---------------------------------------------------------------- plan
+
+
+def format_plan(session: Session) -> str:
+    release, code = session.release, session.code
+    state = (
+        "no git commit"
+        if code["commit"] is None
+        else code["commit"][:12] + (" + uncommitted changes" if code["dirty"] else "")
+    )
+    lines = [f"Release {session.tag} of {release['title']!r}; code {state}"]
+    if session.identity["role"] == "read":
+        lines.append("note: the token is read-only; make publish will refuse until HF_TOKEN holds a write token")
+    total_files = total_bytes = 0
+    for plan in session.plans:
+        t = plan.target
+        where = "exists" if plan.exists else "does not exist yet: it will be created"
+        visibility = "private" if plan.private else "public"
+        if plan.released:
+            tag_state = f"tag {plan.tag} exists on these files"
+        elif plan.tag_commit:
+            tag_state = (
+                f"tag {plan.tag} exists on OTHER content ({len(plan.tag_differs)} files differ): publish will refuse"
+            )
+        else:
+            tag_state = f"will be tagged {plan.tag}"
+        lines.append(f"\n{t.key}: {t.repo_type} {t.repo_id} ({visibility}; {where}; {tag_state})")
+        for change in plan.changes:
+            lines.append(f"  {change.status:<9} {change.path}  {change.size:,} bytes")
+        lines.append(
+            f"  to send: {len(plan.to_send)} files, {plan.bytes_to_send:,} bytes; to delete: {len(plan.to_delete)} files"
+        )
+        total_files += len(plan.to_send)
+        total_bytes += plan.bytes_to_send
+    lines.append(f"\nTotal to send: {total_files} files, {total_bytes:,} bytes to {len(session.plans)} repositories.")
+    lines.append(
+        f"Then a collection of them, {LOCK_FILE} into the model repository, and the tag {session.tag} on each."
+    )
+    return "\n".join(lines)
+
+
+def plan_release(root: Path = Path(".")) -> Session:
+    """What make publish would do, from a fresh render in a temporary folder: writes nothing in the project."""
+    with tempfile.TemporaryDirectory(prefix="publish-plan-") as tmp:
+        build = build_release(root, Path(tmp) / "release", documents=False)
+        session = open_session(root, build, need_write=False)
+        print(format_plan(session))
+    return session
+
+
+# ---------------------------------------------------------------- publish
+
+
+def commit_message(session: Session) -> tuple[str, str]:
+    code = session.code
+    short = (code["commit"] or "no commit")[:12] + (" + uncommitted changes" if code["dirty"] else "")
+    title = f"Release {session.tag} (code {short})"
+    description = (
+        f"{session.release['title']}\n\nCode: {session.release['links']['code']} at {code['commit']}"
+        + ("\nThe working tree had uncommitted changes (ALLOW_DIRTY=1)." if code["dirty"] else "")
+        + "\nPublished with make publish."
+    )
+    return title, description
+
+
+def push_changes(session: Session, plan: RepoPlan, threshold_bytes: float, say: Callable[[str], None]) -> str:
+    """Create the repository if needed and make the one commit carrying every change; returns main's commit id."""
+    t, api = plan.target, session.api
+    with hub_call(f"creating {t.repo_type} {t.repo_id}", session.token):
+        api.create_repo(t.repo_id, repo_type=t.repo_type, private=plan.private, exist_ok=True, space_sdk=t.sdk)
+        if plan.head is None:
+            plan.head = api.repo_info(t.repo_id, repo_type=t.repo_type).sha
+    if not plan.to_send and not plan.to_delete:
+        say(f"{t.key}: {t.repo_id} unchanged")
+        return plan.head
+    title, description = commit_message(session)
+    folder = t.folder
+    with hub_call(f"uploading to {t.repo_type} {t.repo_id}", session.token):
+        if plan.bytes_to_send > threshold_bytes:
+            # Large artifacts: the client's resumable path. huggingface_hub < 2 has upload_large_folder (several
+            # commits, no deletions, resumes from a local cache); from 2.0 upload_folder is that path (Xet storage
+            # resumes at the chunk level), so it also keeps the one-commit rule.
+            say(f"{t.key}: {plan.bytes_to_send:,} bytes is above the large-upload threshold; using the resumable path")
+            if hasattr(api, "upload_large_folder"):
+                api.upload_large_folder(repo_id=t.repo_id, folder_path=folder, repo_type=t.repo_type)
+                deletions = [CommitOperationDelete(c.path) for c in plan.to_delete]
+                info = (
+                    api.create_commit(t.repo_id, deletions, commit_message=title, repo_type=t.repo_type)
+                    if deletions
+                    else None
+                )
+                return info.oid if info else api.repo_info(t.repo_id, repo_type=t.repo_type).sha
+            info = api.upload_folder(
+                repo_id=t.repo_id,
+                folder_path=folder,
+                repo_type=t.repo_type,
+                commit_message=title,
+                commit_description=description,
+                delete_patterns=[c.path for c in plan.to_delete] or None,
+                parent_commit=plan.head,
+            )
+        else:
+            operations = [CommitOperationAdd(c.path, str(folder / c.path)) for c in plan.to_send]
+            operations += [CommitOperationDelete(c.path) for c in plan.to_delete]
+            info = api.create_commit(
+                t.repo_id,
+                operations,
+                commit_message=title,
+                commit_description=description,
+                repo_type=t.repo_type,
+                parent_commit=plan.head,
+            )
+    say(
+        f"{t.key}: {t.repo_id} commit {info.oid[:12]}: {len(plan.to_send)} files sent ({plan.bytes_to_send:,} bytes), "
+        f"{len(plan.to_delete)} deleted"
+    )
+    return info.oid
+
+
+def collect(session: Session, say: Callable[[str], None]) -> str:
+    """A collection holding the four repositories, and the paper when there is one; idempotent."""
+    release, api = session.release, session.api
+    with hub_call("creating the collection", session.token):
+        collection = api.create_collection(
+            release["title"][:59],
+            namespace=release["hub"]["namespace"],
+            description=release["description"][:149],
+            private=release["hub"]["visibility"] == "private",
+            exists_ok=True,
+        )
+        present = {(item.item_type, item.item_id) for item in collection.items}
+        items = [(p.target.repo_type, p.target.repo_id) for p in session.plans]
+        if release.get("arxiv_id"):
+            items.append(("paper", str(release["arxiv_id"]).split("v")[0]))
+        for item_type, item_id in items:
+            if (item_type, item_id) not in present:
+                api.add_collection_item(collection.slug, item_id, item_type, exists_ok=True)
+    say(f"collection: {collection.slug}")
+    return collection.slug
+
+
+def release_record(session: Session, commits: dict[str, str], collection: str, model_commit: str) -> dict[str, Any]:
+    repositories = {}
+    for plan in session.plans:
+        t = plan.target
+        repositories[t.key] = {
+            "id": t.repo_id,
+            "type": t.repo_type,
+            "commit": model_commit if t.key == "model" else commits[t.key],
+            "tag": session.tag,
+            "files": {path: sha256_file(file) for path, file in local_files(t.folder).items()},
+        }
+    return {
+        "format": 1,
+        "title": session.release["title"],
+        "version": session.release["version"],
+        "tag": session.tag,
+        "code": {
+            "repository": session.release["links"]["code"],
+            "commit": session.code["commit"],
+            "dirty": session.code["dirty"],
+        },
+        "collection": collection,
+        "repositories": repositories,
+        "note": f"The model repository's tag points at the commit that adds {LOCK_FILE} on top of repositories.model.commit.",
+    }
+
+
+def lock_bytes(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def previous_model_commit(session: Session, plan: RepoPlan) -> str:
+    """The content commit the model repository's current release record names, when its files are ours."""
+    if plan.remote_lock_oid is None:
+        return plan.head  # type: ignore[return-value]
+    with hub_call(f"reading {LOCK_FILE} from {plan.target.repo_id}", session.token):
+        path = session.api.hf_hub_download(plan.target.repo_id, LOCK_FILE, revision=plan.head)
+    try:
+        previous = json.loads(Path(path).read_text(encoding="utf-8"))["repositories"]["model"]
+    except (ValueError, KeyError, TypeError):
+        return plan.head  # type: ignore[return-value]
+    ours = {p: sha256_file(f) for p, f in local_files(plan.target.folder).items()}
+    return previous.get("commit") if previous.get("files") == ours else plan.head  # type: ignore[return-value]
+
+
+def publish(root: Path = Path("."), *, allow_dirty: bool = False, say: Callable[[str], None] = print) -> dict[str, Any]:
+    root = Path(root)
+    say("staging build/release/ (make cards)")
+    build_release(root)
+    failed = [item for item in check_release(root) if item.status == "fail"]
+    for item in failed:
+        say(item.line())
+    if failed:
+        raise UserError(f"make check-release found {len(failed)} ✗ (above); fix them, then run make publish again")
+    say("✓ make check-release passed")
+    session = open_session(root, root / BUILD, need_write=True)
+    require_clean(session.code, allow_dirty)
+    scan_for_token([p.target.folder for p in session.plans], session.token)
+    conflicts = [p for p in session.plans if p.tag_commit and p.tag_differs]
+    if conflicts:
+        p = conflicts[0]
+        raise UserError(
+            f"{p.target.repo_type} {p.target.repo_id} already has tag {p.tag} on other content "
+            f"({', '.join(p.tag_differs[:3])} differ); a published version never changes: "
+            f"bump it with make release VERSION=<next version>"
+        )
+    if all(p.released for p in session.plans):
+        say(f"{session.tag} is already published: every repository has tag {session.tag} on exactly these files")
+        fetch_record(session, root)
+        return {"tag": session.tag, "commits": {}, "already_published": True}
+
+    threshold = float(session.release["publish"]["large_folder_threshold_gb"]) * GB
+    commits: dict[str, str] = {}
+    model_commit = None
+    for plan in session.plans:  # dataset, model, demo, page: each links only to ones already there
+        commits[plan.target.key] = push_changes(session, plan, threshold, say)
+        if plan.target.key == "model":
+            made = plan.to_send or plan.to_delete
+            model_commit = commits["model"] if made else previous_model_commit(session, plan)
+    slug = collect(session, say)
+    record = release_record(session, commits, slug, model_commit or commits["model"])
+    data = lock_bytes(record)
+    model = next(p for p in session.plans if p.target.key == "model")
+    model_tip = commits["model"]
+    if hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() != model.remote_lock_oid:
+        title, _ = commit_message(session)
+        with hub_call(f"uploading {LOCK_FILE} to {model.target.repo_id}", session.token):
+            info = session.api.create_commit(
+                model.target.repo_id,
+                [CommitOperationAdd(LOCK_FILE, data)],
+                commit_message=f"Release record for {session.tag}",
+                commit_description=title,
+                repo_type="model",
+                parent_commit=model_tip,
+            )
+        model_tip = info.oid
+        say(f"model: {LOCK_FILE} committed ({info.oid[:12]})")
+    atomic_write_bytes(root / LOCK_FILE, data)
+    say(f"wrote {LOCK_FILE}, the release record (commit it to keep it with the code)")
+    for plan in session.plans:
+        revision = model_tip if plan.target.key == "model" else commits[plan.target.key]
+        if plan.released:
+            continue
+        with hub_call(f"tagging {plan.target.repo_type} {plan.target.repo_id}", session.token):
+            session.api.create_tag(
+                plan.target.repo_id,
+                tag=session.tag,
+                revision=revision,
+                repo_type=plan.target.repo_type,
+                tag_message=f"Release {session.tag}",
+                exist_ok=True,
+            )
+    say(f"✓ published {session.tag}: every repository is tagged")
+    for plan in session.plans:
+        prefix = {"model": "", "dataset": "datasets/", "space": "spaces/"}[plan.target.repo_type]
+        say(f"  {plan.target.key:<8} {session.api.endpoint}/{prefix}{plan.target.repo_id}/tree/{session.tag}")
+    if any(p.private for p in session.plans):
+        say("The repositories are private; make release-public opens them when you are ready.")
+    return {"tag": session.tag, "commits": commits, "model_tip": model_tip, "record": record}
+
+
+def fetch_record(session: Session, root: Path) -> None:
+    """Bring the published release record home when it is missing locally."""
+    if (root / LOCK_FILE).is_file():
+        return
+    model = next(p for p in session.plans if p.target.key == "model")
+    with hub_call(f"reading {LOCK_FILE} from {model.target.repo_id}", session.token):
+        path = session.api.hf_hub_download(model.target.repo_id, LOCK_FILE, revision=session.tag)
+    atomic_write_bytes(root / LOCK_FILE, Path(path).read_bytes())
+
+
+# ---------------------------------------------------------------- public
+
+
+def make_public(root: Path = Path("."), *, yes: bool = False, say: Callable[[str], None] = print) -> list[str]:
+    root = Path(root)
+    api, token = client()
+    identity = whoami(api, token)
+    release = load_release(root)
+    targets = release_targets(release, root / BUILD)
+    for namespace in sorted({release["hub"]["namespace"], *(t.repo_id.split("/")[0] for t in targets)}):
+        require_write(identity, namespace)
+    with hub_call("reading the release repositories", token):
+        for t in targets:
+            if not api.repo_exists(t.repo_id, repo_type=t.repo_type):
+                raise UserError(f"{t.repo_type} {t.repo_id} is not on the Hub yet; run make publish first")
+    say("This makes these repositories and the release collection public:")
+    for t in targets:
+        say(f"  {t.repo_type:<8} {t.repo_id}")
+    if not yes:
+        try:
+            answer = input("Type YES to make them public: ")
+        except EOFError:
+            answer = ""
+        if answer.strip() != "YES":
+            raise UserError("not confirmed, nothing changed; type YES at the prompt, or run make release-public YES=1")
+    done = []
+    for t in targets:
+        with hub_call(f"making {t.repo_type} {t.repo_id} public", token):
+            api.update_repo_settings(t.repo_id, repo_type=t.repo_type, private=False)
+        say(f"✓ {t.repo_type} {t.repo_id} is public")
+        done.append(t.repo_id)
+    with hub_call("making the collection public", token):
+        collection = api.create_collection(
+            release["title"][:59], namespace=release["hub"]["namespace"], exists_ok=True, private=True
+        )
+        api.update_collection_metadata(collection.slug, private=False)
+    say(f"✓ collection {collection.slug} is public")
+    return done
+
+
+def main(argv: list[str] | None = None) -> Any:
+    parser = argparse.ArgumentParser(description="Publish the staged release to the Hugging Face Hub.")
+    parser.add_argument("action", choices=("plan", "publish", "public"), help="what to do")
+    parser.add_argument("--root", default=".", help="project root (default: current directory)")
+    parser.add_argument("--allow-dirty", action="store_true", help="publish from a tree with uncommitted changes")
+    parser.add_argument("--yes", action="store_true", help="make-public without the confirmation prompt")
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    say = lambda line: print(line, flush=True)  # noqa: E731 - progress must show while uploads run
+    if args.action == "plan":
+        return run(lambda: plan_release(root))
+    if args.action == "public":
+        return run(lambda: make_public(root, yes=args.yes, say=say))
+    return run(lambda: publish(root, allow_dirty=args.allow_dirty, say=say))
+
+
+if __name__ == "__main__":
+    main()
