@@ -430,3 +430,21 @@ def test_plan_marks_changed_and_stale_files(published: Published) -> None:
     assert "changed   README.md" in plan.stdout and "deleted   notes/old.txt  3 bytes" in plan.stdout
     assert "tag v0.1.0 exists on OTHER content (1 files differ): publish will refuse" in plan.stdout
     assert "unchanged data/train.parquet" in plan.stdout
+
+
+def test_uploads_above_the_threshold_take_the_resumable_path(published: Published) -> None:
+    release = published.project / "release.yaml"
+    release.write_text(release.read_text().replace("large_folder_threshold_gb: 5", "large_folder_threshold_gb: 0"))
+    git(published.project, "commit", "-q", "-am", "every upload is large")
+    done = published.make("publish")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("above the large-upload threshold; using the resumable path") == 4
+    for key, (repo_type, repo_id, _) in REPOS.items():
+        files = published.hub.files(repo_id, repo_type, "v0.1.0")
+        files.pop(".gitattributes")
+        files.pop("release.lock.json", None)
+        assert files == published.staged(key), key
+    hub = published.hub
+    hub.reset_stats()
+    assert published.make("publish").returncode == 0
+    assert hub.stats.total_commits == 0 and hub.stats.bytes_received == 0
