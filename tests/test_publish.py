@@ -339,7 +339,11 @@ def test_verify_release_passes_and_catches_tampered_weights(published: Published
 
 def test_release_public_asks_first(published: Published) -> None:
     hub = published.hub
+    assert published.make("link-paper", "ARXIV=2501.01234").returncode == 0
+    git(published.project, "commit", "-q", "-am", "paper")
     assert published.make("publish").returncode == 0
+    collection = next(iter(hub.collections.values()))
+    assert ("paper", "2501.01234") in {(i["type"], i["id"]) for i in collection["items"]}
     refused = published.make("release-public", stdin="no\n")
     assert "not confirmed, nothing changed" in error_line(refused)
     assert all(repo.private for repo in hub.repos.values())

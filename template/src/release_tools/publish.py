@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
-from huggingface_hub.errors import RepositoryNotFoundError
+from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
 from .check import check_release
 from .cli import UserError, run
@@ -383,12 +383,17 @@ def collect(session: Session, say: Callable[[str], None]) -> str:
             exists_ok=True,
         )
         present = {(item.item_type, item.item_id) for item in collection.items}
-        items = [(p.target.repo_type, p.target.repo_id) for p in session.plans]
-        if release.get("arxiv_id"):
-            items.append(("paper", str(release["arxiv_id"]).split("v")[0]))
-        for item_type, item_id in items:
+        for item_type, item_id in [(p.target.repo_type, p.target.repo_id) for p in session.plans]:
             if (item_type, item_id) not in present:
                 api.add_collection_item(collection.slug, item_id, item_type, exists_ok=True)
+    paper = str(release.get("arxiv_id") or "").split("v")[0]
+    if paper and ("paper", paper) not in present:
+        try:  # the Hub lists a paper only once it has indexed it; a missing paper must not block the release
+            api.add_collection_item(collection.slug, paper, "paper", exists_ok=True)
+        except HfHubHTTPError as exc:
+            say(
+                f"note: paper {paper} not added to the collection ({exc.response.status_code}); the next publish retries"
+            )
     say(f"collection: {collection.slug}")
     return collection.slug
 
