@@ -67,8 +67,9 @@ def git(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProc
 
 def last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith("fatal:")]  # git's reason comes first
     errors = [line for line in lines if line.lower().startswith("error")]
-    return (errors or lines or ["no output"])[-1]
+    return fatal[0] if fatal else (errors or lines or ["no output"])[-1]
 
 
 def read_answers(root: Path) -> dict[str, Any]:
@@ -172,7 +173,8 @@ def copier_command(spec: str | None) -> list[str]:
         done = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         done = None
-    found = re.search(r"copier (\S+)", done.stdout) if done and done.returncode == 0 else None
+    # `copier 9.19.1`, or `__main__.py 9.19.1` when run as python -m copier
+    found = re.search(r"(\d+(?:\.\d+)+\S*)\s*$", done.stdout) if done and done.returncode == 0 else None
     if not found:
         raise UserError(
             f"copier is not available as `{shlex.join(command)}`; run make setup (copier is one of the dev tools) "
@@ -254,6 +256,12 @@ def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
     print("review with git diff, run make test, then commit (git add -A && git commit)")
 
 
+def tag(version: Any) -> str:
+    """copier reports PEP 440 versions (0.2.0); the template's tags are vX.Y.Z."""
+    text = str(version)
+    return f"v{text}" if text[:1].isdigit() else text
+
+
 def check(root: Path, copier: str | None) -> None:
     _, command, _ = preflight(root, copier, clean=False)
     done = subprocess.run(
@@ -272,13 +280,11 @@ def check(root: Path, copier: str | None) -> None:
             continue
     if done.returncode != 0 or not isinstance(report, dict):
         raise UserError(f"copier check-update failed: {last_line(done.stderr + done.stdout)}")
+    current, latest = (tag(report.get(key)) for key in ("current_version", "latest_version"))
     if report.get("update_available"):
-        print(
-            f"a newer template version is available: {report.get('latest_version')} "
-            f"(this project: {report.get('current_version')}); run make template-update"
-        )
+        print(f"a newer template version is available: {latest} (this project: {current}); run make template-update")
     else:
-        print(f"up to date with the template ({report.get('current_version')})")
+        print(f"up to date with the template ({current})")
 
 
 def main(argv: list[str] | None = None) -> None:
