@@ -27,6 +27,12 @@ MIGRATED = "migration v0.2.0: added publish.large_folder_threshold_gb"
 PUBLISH_BLOCK = "\npublish:\n  large_folder_threshold_gb: 5   # above this total, uploads go through the resumable upload_large_folder\n"
 V010_HEADING, V020_HEADING = "## Updating from the template\n", "## Template updates\n"
 V030_MARKER = "# v0.3.0: a later template change\n"
+V010_RESEARCHER_LINES = {
+    "src/{{package_name}}/model.py": "# template v0.1.0\n",
+    "cards/model_card.md.j2": "{# template v0.1.0 #}\n",
+    "configs/default.yaml": "# template v0.1.0\n",
+    "page/abstract.md": "<!-- template v0.1.0 -->\n",
+}
 CONFLICT = re.compile(r"^(<{7} |={7}$|>{7} )", re.M)
 MIN_COPIER = yaml.safe_load((ROOT / "copier.yml").read_text())["_min_copier_version"]
 
@@ -59,6 +65,10 @@ def as_v010(tree: Path) -> None:
     replace_once(tree / "copier.yml", r"\n_migrations:\n(?:  .*\n)+", "\n", regex=True)
     replace_once(tree / "template" / "README.md.jinja", V020_HEADING, V010_HEADING)
     replace_once(tree / "template" / ".gitignore", "\n*.orig\n", "\n*.rej\n*.orig\n")
+    # The researcher's files differed too: an update must not bring the template's side of them.
+    for name, line in V010_RESEARCHER_LINES.items():
+        path = tree / "template" / name
+        path.write_text(line + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def copy_working_tree(destination: Path) -> None:
@@ -183,6 +193,8 @@ def test_update_keeps_the_researchers_work_and_migrates_once(
     for name, text in mine.items():
         if name not in {"release.yaml", "README.md"}:
             assert (project / name).read_text(encoding="utf-8") == text, name
+    for name, line in V010_RESEARCHER_LINES.items():  # skipped, not merged with the template's new version
+        assert (project / name.replace("{{package_name}}", PACKAGE)).read_text().startswith(line), name
     # The migration added the block once, as text: the researcher's comments and values are untouched.
     release_text = (project / "release.yaml").read_text(encoding="utf-8")
     assert release_text == mine["release.yaml"] + PUBLISH_BLOCK
