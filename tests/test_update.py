@@ -442,3 +442,15 @@ def test_minimum_copier_agrees_everywhere() -> None:
     tests = (ROOT / "requirements-test.txt").read_text().splitlines()
     pinned = [line for line in lock if line.startswith("copier==")]
     assert len(pinned) == 1 and pinned == [line for line in tests if line.startswith("copier==")]
+
+
+def test_ci_workflow_runs_the_suite_with_the_minimum_and_newest_copier() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert {"pull_request", "push", "schedule"} <= set(triggers) and triggers["schedule"][0]["cron"]
+    job = workflow["jobs"]["test"]
+    assert job["strategy"]["matrix"]["copier"] == [MIN_COPIER, "latest"]
+    assert job["env"]["COPIER_UNDER_TEST"] == "${{ matrix.copier }}"
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any('spec="copier==$COPIER_UNDER_TEST"' in run and "pip install" in run for run in runs)
+    assert runs[-1] == "make test"
