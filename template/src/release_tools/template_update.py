@@ -65,8 +65,9 @@ def git(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProc
         raise UserError(f"git {args[0]} took longer than {timeout:.0f} s; check the network and retry") from None
 
 
-def last_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+def last_line(*outputs: str) -> str:
+    """The line of a command's output that says what went wrong."""
+    lines = [line.strip() for text in outputs for line in text.splitlines() if line.strip()]
     fatal = [line for line in lines if line.startswith("fatal:")]  # git's reason comes first
     errors = [line for line in lines if line.lower().startswith("error")]
     return fatal[0] if fatal else (errors or lines or ["no output"])[-1]
@@ -220,10 +221,10 @@ def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
     if done.returncode != 0:
         restore(root, head)
         raise UserError(
-            f"copier update failed, project left as it was: {last_line(done.stderr + done.stdout)}; "
+            f"copier update failed, project left as it was: {last_line(done.stderr, done.stdout)}; "
             "fix that and run make template-update again"
         )
-    sys.stderr.write(done.stderr)
+    sys.stdout.write(done.stderr)  # copier's progress lines; this command's own errors stay on stderr
     new_commit = (read_answers(root) or {}).get("_commit")
     changed = [
         line
@@ -279,7 +280,7 @@ def check(root: Path, copier: str | None) -> None:
         except ValueError:
             continue
     if done.returncode != 0 or not isinstance(report, dict):
-        raise UserError(f"copier check-update failed: {last_line(done.stderr + done.stdout)}")
+        raise UserError(f"copier check-update failed: {last_line(done.stderr, done.stdout)}")
     current, latest = (tag(report.get(key)) for key in ("current_version", "latest_version"))
     if report.get("update_available"):
         print(f"a newer template version is available: {latest} (this project: {current}); run make template-update")
