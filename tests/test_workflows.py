@@ -63,6 +63,10 @@ def lint(actionlint: Path, files: list[Path]) -> list[dict]:
     return json.loads(done.stdout)
 
 
+def test_template_workflow_passes_actionlint(actionlint: Path) -> None:
+    assert lint(actionlint, [ROOT / ".github" / "workflows" / "test.yml"]) == []
+
+
 def test_generated_workflows_pass_actionlint(default_project: Path, actionlint: Path, tmp_path: Path) -> None:
     files = [default_project / ".github" / "workflows" / name for name in WORKFLOWS]
     assert lint(actionlint, files) == []

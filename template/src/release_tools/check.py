@@ -244,34 +244,32 @@ def check_absolute_paths(root: Path, build: Path) -> Item:
     return ok_or("no absolute paths in configs", problems)
 
 
-def check_conflicts(root: Path) -> Item:
-    problems = []
+TEXT_SUFFIXES = {"", *".py .md .yaml .yml .toml .cff .j2 .txt .cfg .json .html .css .js".split()}
+
+
+def conflict_leftovers(root: Path) -> list[tuple[str, str]]:
+    """(path relative to root, "rej" or "markers") for each *.rej file and each text file with conflict markers."""
+    found = []
     for path in project_files(root):
+        name = path.relative_to(root).as_posix()
         if path.suffix == ".rej":
-            problems.append(
-                f"{path.relative_to(root)} is a rejected copier update hunk; apply it by hand and delete it"
-            )
-        elif path.suffix in {
-            ".py",
-            ".md",
-            ".yaml",
-            ".yml",
-            ".toml",
-            ".cff",
-            ".j2",
-            ".txt",
-            ".cfg",
-            ".json",
-            ".html",
-            ".css",
-            ".js",
-            "",
-        }:
+            found.append((name, "rej"))
+        elif path.suffix in TEXT_SUFFIXES:
             try:
                 if CONFLICT.search(path.read_text(encoding="utf-8")):
-                    problems.append(f"{path.relative_to(root)} has conflict markers; resolve them")
+                    found.append((name, "markers"))
             except (UnicodeDecodeError, OSError):
                 continue
+    return found
+
+
+def check_conflicts(root: Path) -> Item:
+    problems = [
+        f"{name} is a rejected copier update hunk; apply it by hand and delete it"
+        if kind == "rej"
+        else f"{name} has conflict markers; resolve them"
+        for name, kind in conflict_leftovers(root)
+    ]
     return ok_or("no conflict markers or *.rej files", problems)
 
 
