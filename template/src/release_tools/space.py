@@ -55,22 +55,30 @@ def short_description(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def space_card(release: dict[str, Any]) -> SpaceCard:
-    links = release_links(release)
-    data = SpaceCardData(
+def space_data(release: dict[str, Any], **fields: Any) -> SpaceCardData:
+    """Metadata both Spaces share (title, emoji, linked model and dataset), plus their own `fields`."""
+    return SpaceCardData(
         title=release["title"],
         emoji=release.get("demo", {}).get("emoji", "🔢"),
         colorFrom="indigo",
         colorTo="blue",
+        models=[release["hub"]["model"]],
+        datasets=[release["hub"]["dataset"]],
+        short_description=short_description(release["description"]),
+        pinned=False,
+        **fields,
+    )
+
+
+def space_card(release: dict[str, Any]) -> SpaceCard:
+    links = release_links(release)
+    data = space_data(
+        release,
         sdk="gradio",
         sdk_version=importlib.metadata.version("gradio"),
         python_version=str(release.get("demo", {}).get("python_version", "3.11")),
         app_file="app.py",
-        models=[release["hub"]["model"]],
-        datasets=[release["hub"]["dataset"]],
         license=release["license"]["model"],
-        short_description=short_description(release["description"]),
-        pinned=False,
     )
     paper = f"[Paper]({links['paper']}) · " if links["paper"] else ""
     body = (
@@ -85,19 +93,8 @@ def space_card(release: dict[str, Any]) -> SpaceCard:
 def page_space_card(release: dict[str, Any]) -> SpaceCard:
     """The project page is served as a static Space: its README.md says so (sdk: static, app_file index.html)."""
     links = release_links(release)
-    data = SpaceCardData(
-        title=release["title"],
-        emoji=release.get("demo", {}).get("emoji", "🔢"),
-        colorFrom="indigo",
-        colorTo="blue",
-        sdk="static",
-        app_file="index.html",
-        models=[release["hub"]["model"]],
-        datasets=[release["hub"]["dataset"]],
-        license=CODE_LICENSE_IDS.get(release["license"]["code"], "other"),
-        short_description=short_description(release["description"]),
-        pinned=False,
-    )
+    license_id = CODE_LICENSE_IDS.get(release["license"]["code"], "other")
+    data = space_data(release, sdk="static", app_file="index.html", license=license_id)
     body = f"\n# Project page\n\nThe static files of the project page ({links['page']}): index.html and its assets.\n"
     return SpaceCard(f"---\n{data.to_yaml()}\n---\n{body}")
 
