@@ -118,7 +118,7 @@ def publish_figures(project: Path, runs: int) -> list[tuple[str, float, str]]:
             "runs: " + ", ".join(f"{t:.1f}" for t in publish_times),
         ),
         (
-            f"hf upload x4 + 2 space creations (median of {runs})",
+            f"hf upload of the 4 folders (median of {runs})",
             upload,
             "runs: " + ", ".join(f"{t:.1f}" for t in upload_times),
         ),
