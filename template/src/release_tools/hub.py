@@ -15,7 +15,8 @@ from huggingface_hub import HfApi, constants, get_token
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 from huggingface_hub.utils import httpx
 
-from .cli import UserError
+from .cli import UserError, run
+from .release_file import load_release
 
 TOKEN_FIX = "set HF_TOKEN to a write token from https://huggingface.co/settings/tokens, or run `hf auth login`"
 RETRY = "run the same command again to finish: it sends only what is missing, and tags only when all is done"
@@ -101,8 +102,6 @@ def require_write(identity: dict[str, Any], namespace: str) -> None:
 
 def main() -> dict[str, Any]:
     """`make whoami`: the preflight on its own."""
-    from .cli import run
-    from .release_file import load_release
 
     def check() -> dict[str, Any]:
         api, token = client()

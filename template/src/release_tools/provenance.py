@@ -12,21 +12,33 @@ from pathlib import Path
 LIBRARIES = ("torch", "accelerate", "huggingface_hub", "safetensors", "numpy", "datasets", "scikit-learn")
 
 
+def _git(cwd: str | Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def head_commit(cwd: str | Path = ".") -> str | None:
+    """The checked-out commit, or None outside a git repository (or before its first commit)."""
+    out = _git(cwd, "rev-parse", "HEAD")
+    return out.strip() if out else None
+
+
+def changed_files(cwd: str | Path = ".", exclude: tuple[str, ...] = ()) -> list[str]:
+    """Tracked files with uncommitted changes, leaving out the `exclude` paths."""
+    pathspecs = [f":(exclude){path}" for path in exclude]
+    status = _git(cwd, "status", "--porcelain", "--untracked-files=no", "--", ".", *pathspecs)
+    return [line[3:] for line in (status or "").splitlines() if line]
+
+
 def git_state(cwd: str | Path = ".") -> dict:
     """Commit and dirty flag of the working tree, or nulls outside a git repository."""
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
+    commit = head_commit(cwd)
     if commit is None:
         return {"commit": None, "dirty": None}
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": commit, "dirty": bool(status)}
+    return {"commit": commit, "dirty": bool(changed_files(cwd))}
 
 
 def library_versions(names: tuple[str, ...] = LIBRARIES) -> dict[str, str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from .check import check_release
 from .cli import UserError, run
 from .files import atomic_write_bytes, sha256_file
 from .hub import client, hub_call, require_write, whoami
+from .provenance import changed_files, head_commit
 from .release_file import load_release, release_tag
 from .stage import BUILD, build_release
 
@@ -100,6 +100,10 @@ def git_blob_sha1(path: Path) -> str:
     return digest.hexdigest()
 
 
+def git_blob_sha1_of(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def local_files(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -117,13 +121,12 @@ def same_content(local: Path, remote: Any) -> bool:
     return git_blob_sha1(local) == remote.blob_id
 
 
-def compare(local: dict[str, Path], remote: dict[str, Any], *, deletions: bool = True) -> list[FileChange]:
+def compare(local: dict[str, Path], remote: dict[str, Any]) -> list[FileChange]:
     changes = []
     for path, file in local.items():
         status = "new" if path not in remote else "unchanged" if same_content(file, remote[path]) else "changed"
         changes.append(FileChange(path, file.stat().st_size, status))
-    if deletions:
-        changes += [FileChange(path, entry.size, "deleted") for path, entry in remote.items() if path not in local]
+    changes += [FileChange(path, entry.size, "deleted") for path, entry in remote.items() if path not in local]
     return changes
 
 
@@ -189,16 +192,10 @@ OUTPUTS = ("results", "README.md", "CITATION.cff", LOCK_FILE)
 
 
 def code_state(root: Path) -> dict[str, Any]:
-    """Commit of the code and whether the tree has uncommitted changes (outside the OUTPUTS)."""
-
-    def git(*args: str) -> str | None:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-        return done.stdout.rstrip("\n") if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    excluded = [f":(exclude){path}" for path in OUTPUTS]
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *excluded) if commit else None
-    return {"commit": commit, "dirty": bool(changed), "changed": (changed or "").splitlines()}
+    """Commit of the code and the files with uncommitted changes (outside the OUTPUTS)."""
+    commit = head_commit(root)
+    changed = changed_files(root, OUTPUTS) if commit else []
+    return {"commit": commit, "dirty": bool(changed), "changed": changed}
 
 
 def require_clean(state: dict[str, Any], allow_dirty: bool) -> None:
@@ -210,7 +207,7 @@ def require_clean(state: dict[str, Any], allow_dirty: bool) -> None:
             "run git init && git add -A && git commit, or publish anyway with ALLOW_DIRTY=1"
         )
     if state["dirty"]:
-        files = ", ".join(line[3:] for line in state["changed"][:5])
+        files = ", ".join(state["changed"][:5])
         raise UserError(
             f"the git tree has uncommitted changes ({files}); commit them so the release maps to a code commit, "
             "or publish anyway with ALLOW_DIRTY=1 (the release record notes it)"
@@ -235,20 +232,24 @@ class Session:
         return release_tag(self.release)
 
 
+def require_rights(identity: dict[str, Any], release: dict[str, Any], targets: list[Target]) -> None:
+    """The token may write to hub.namespace and to the namespace of every repository of the release."""
+    for namespace in sorted({release["hub"]["namespace"], *(t.repo_id.split("/")[0] for t in targets)}):
+        require_write(identity, namespace)
+
+
 def open_session(root: Path, build: Path, *, need_write: bool) -> Session:
     api, token = client()
     identity = whoami(api, token)
     release = load_release(root)
-    namespaces = {release["hub"]["namespace"]} | {t.repo_id.split("/")[0] for t in release_targets(release, build)}
+    targets = release_targets(release, build)
     if need_write:
-        for namespace in sorted(namespaces):
-            require_write(identity, namespace)
-    for target in release_targets(release, build):
+        require_rights(identity, release, targets)
+    for target in targets:
         if not target.folder.is_dir():
             raise UserError(f"{target.folder} is not staged; run make cards")
     private = release["hub"]["visibility"] == "private"
-    tag = release_tag(release)
-    plans = [plan_repo(api, token, t, tag, private) for t in release_targets(release, build)]
+    plans = [plan_repo(api, token, t, release_tag(release), private) for t in targets]
     return Session(root, api, token, identity, release, build, plans, code_state(root))
 
 
@@ -331,19 +332,9 @@ def push_changes(session: Session, plan: RepoPlan, threshold_bytes: float, say: 
     folder = t.folder
     with hub_call(f"uploading to {t.repo_type} {t.repo_id}", session.token):
         if plan.bytes_to_send > threshold_bytes:
-            # Large artifacts: the client's resumable path. huggingface_hub < 2 has upload_large_folder (several
-            # commits, no deletions, resumes from a local cache); from 2.0 upload_folder is that path (Xet storage
-            # resumes at the chunk level), so it also keeps the one-commit rule.
+            # Large artifacts: huggingface_hub 2.0 removed upload_large_folder in favour of upload_folder, whose
+            # Xet transfers resume at the chunk level; it also keeps the one-commit rule (deletions included).
             say(f"{t.key}: {plan.bytes_to_send:,} bytes is above the large-upload threshold; using the resumable path")
-            if hasattr(api, "upload_large_folder"):
-                api.upload_large_folder(repo_id=t.repo_id, folder_path=folder, repo_type=t.repo_type)
-                deletions = [CommitOperationDelete(c.path) for c in plan.to_delete]
-                info = (
-                    api.create_commit(t.repo_id, deletions, commit_message=title, repo_type=t.repo_type)
-                    if deletions
-                    else None
-                )
-                return info.oid if info else api.repo_info(t.repo_id, repo_type=t.repo_type).sha
             info = api.upload_folder(
                 repo_id=t.repo_id,
                 folder_path=folder,
@@ -482,7 +473,7 @@ def publish(root: Path = Path("."), *, allow_dirty: bool = False, say: Callable[
     data = lock_bytes(record)
     model = next(p for p in session.plans if p.target.key == "model")
     model_tip = commits["model"]
-    if hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() != model.remote_lock_oid:
+    if git_blob_sha1_of(data) != model.remote_lock_oid:
         title, _ = commit_message(session)
         with hub_call(f"uploading {LOCK_FILE} to {model.target.repo_id}", session.token):
             info = session.api.create_commit(
@@ -538,8 +529,7 @@ def make_public(root: Path = Path("."), *, yes: bool = False, say: Callable[[str
     identity = whoami(api, token)
     release = load_release(root)
     targets = release_targets(release, root / BUILD)
-    for namespace in sorted({release["hub"]["namespace"], *(t.repo_id.split("/")[0] for t in targets)}):
-        require_write(identity, namespace)
+    require_rights(identity, release, targets)
     with hub_call("reading the release repositories", token):
         for t in targets:
             if not api.repo_exists(t.repo_id, repo_type=t.repo_type):

@@ -26,7 +26,7 @@ from .cards import eval_results
 from .cli import UserError, run
 from .files import sha256_file
 from .hub import client, hub_call
-from .publish import LOCK_FILE, local_files
+from .publish import KEPT_REMOTE, LOCK_FILE, local_files
 from .release_file import VERSION, load_release
 
 DEFAULT_TOLERANCE = 1e-4
@@ -44,9 +44,7 @@ def download(repo_id: str, repo_type: str, tag: str, cache: str, token: str) -> 
 
 def file_problems(kind: str, folder: Path, recorded: dict[str, str]) -> list[str]:
     found = {
-        path: sha256_file(file)
-        for path, file in local_files(folder).items()
-        if path not in (".gitattributes", LOCK_FILE)
+        path: sha256_file(file) for path, file in local_files(folder).items() if path not in (*KEPT_REMOTE, LOCK_FILE)
     }
     problems = [f"{kind} {path} is not in the release record" for path in sorted(set(found) - set(recorded))]
     problems += [f"{kind} {path} is missing" for path in sorted(set(recorded) - set(found))]
