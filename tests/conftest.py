@@ -33,6 +33,16 @@ def make(project: Path, *args: str, timeout: int = 900) -> subprocess.CompletedP
     )
 
 
+def commit_all(project: Path, message: str = "work") -> None:
+    """`git init` (once) and commit everything, as the generated README says: a release stages what git tracks."""
+    git = ["git", "-c", "user.name=Researcher", "-c", "user.email=researcher@example.org"]
+    if not (project / ".git").exists():
+        subprocess.run([*git, "init", "-q", "-b", "main"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    if subprocess.run(["git", "diff", "--cached", "--quiet"], cwd=project).returncode != 0:
+        subprocess.run([*git, "commit", "-q", "--no-verify", "-m", message], cwd=project, check=True)
+
+
 @pytest.fixture(scope="session")
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return render(tmp_path_factory.mktemp("default") / "project", {})

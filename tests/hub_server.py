@@ -13,6 +13,14 @@ Usage:
         ...  # run the client with that environment
         assert hub.stats.bytes_received == 0  # e.g. a re-publish uploaded nothing
 
+To test what a client killed at a precise moment leaves behind, hold a request, kill the client, then release:
+
+    hold = hub.hold_next("create_tag")  # or "lfs_upload" with partial=True: killed mid-upload
+    ...  # start the client in a subprocess
+    hold.wait()  # the request arrived and is held
+    ...  # SIGKILL the client
+    hold.release()  # the held request is never applied; the connection is closed without an answer
+
 Stdlib only (http.server), listens on 127.0.0.1 only, and keeps everything in memory.
 """
 
@@ -164,6 +172,7 @@ class HubStats:
     lfs_bytes: int = 0  # LFS upload bodies read, including the part read of a dropped upload
     lfs_uploads: int = 0  # LFS uploads completed and verified
     faults: Counter = field(default_factory=Counter)  # kind -> faults injected
+    holds: Counter = field(default_factory=Counter)  # kind -> requests held by `hold_next`
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, path) of every request
 
     @property
@@ -251,6 +260,65 @@ _COMPILED = [(methods, re.compile(pattern), name) for methods, pattern, name in 
 FAULT_KINDS = frozenset(name for _, _, name in _ROUTES)
 
 
+class Hold:
+    """A request held by `HubServer.hold_next`, so that a test can kill the client at that precise moment.
+
+    `reached` (a `threading.Event`) is set once the request is held, with its handler thread blocked until
+    `release()`. Only that thread waits: the server's lock is not held meanwhile, so other requests (e.g. of another
+    thread of the same client) are still served. `done` is set once the handler is finished with the request.
+    """
+
+    def __init__(self, hub: HubServer, kind: str, after: int, partial: bool):
+        self.kind, self.after, self.partial = kind, after, partial
+        self.reached = threading.Event()
+        self.done = threading.Event()
+        self._hub = hub
+        self._skip = after  # requests of `kind` still to let through
+        self._seen = 0  # requests of `kind` since `hold_next`, for the message of `wait`
+        self._claimed = False  # a request took this hold (it may still be reading the partial body)
+        self._released = threading.Event()
+        self._proceed = False
+
+    def __repr__(self) -> str:
+        state = "released" if self._released.is_set() else "held" if self.reached.is_set() else "waiting"
+        return f"<Hold {self.kind} after={self.after} partial={self.partial} {state}>"
+
+    def wait(self, timeout: float = 60) -> Hold:
+        """Block until the request is held; fail the test clearly if it never comes."""
+        if not self.reached.wait(timeout):
+            with self._hub._lock:
+                seen, claimed = self._seen, self._claimed
+            if claimed:
+                detail = "one arrived, but not half of its body"
+            else:
+                detail = f"hold_next(after={self.after}) holds request {self.after + 1} from then on; {seen} arrived"
+            raise AssertionError(f"no {self.kind!r} request reached the hold within {timeout} s: {detail}")
+        return self
+
+    def release(self, proceed: bool = False) -> None:
+        """Let the handler go on. A held request is never applied: after release the connection is closed without
+        an answer, so a client killed meanwhile leaves no trace and no server error. With `proceed`, the request is
+        instead processed as usual (faults from `fail_next` included), e.g. to check that a client still alive gets
+        its answer after the pause; it is then applied even if the client is gone, as on a real server that
+        received the whole request. A partial hold cannot proceed: part of its body was consumed.
+
+        Returns once the handler is finished with the request (for at most 10 s); releasing a hold that no request
+        reached yet cancels it. Idempotent: `HubServer.stop` releases every hold."""
+        if proceed and self.partial:
+            raise ValueError("a partial hold read part of the request body: it cannot proceed")
+        with self._hub._lock:
+            if self._released.is_set():
+                return
+            pending = self._hub._holds.get(self.kind, [])
+            if self in pending:
+                pending.remove(self)
+            self._proceed = proceed
+            self._released.set()
+            claimed = self._claimed
+        if claimed:
+            self.done.wait(10)
+
+
 class HubServer:
     """In-memory Hub on 127.0.0.1:<free port>, served from a daemon thread. Use as a context manager.
 
@@ -271,6 +339,8 @@ class HubServer:
         self.errors: list[str] = []
         self._faults: dict[str, list[tuple[int, bool]]] = {}
         self._skips: dict[str, int] = {}  # requests of a kind to let through before its faults apply
+        self._holds: dict[str, list[Hold]] = {}  # kind -> holds no request has reached yet, oldest first
+        self._all_holds: list[Hold] = []  # every hold, for `stop` to release
         self._uploads: dict[str, tuple[tuple[str, str], str, int]] = {}  # LFS upload ticket -> (repo key, oid, size)
         self._lock = threading.RLock()
         self._counter = itertools.count()
@@ -288,6 +358,12 @@ class HubServer:
         return self
 
     def stop(self) -> None:
+        """Shut down. Held requests are released first (and so never applied): `server_close` joins the handler
+        threads, and a held one would block it forever."""
+        with self._lock:
+            holds = list(self._all_holds)
+        for hold in holds:
+            hold.release()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -324,6 +400,31 @@ class HubServer:
             self._faults.setdefault(kind, []).extend([(status, kind == "lfs_upload" if drop is None else drop)] * count)
             self._skips[kind] = after
 
+    def hold_next(self, kind: str, *, after: int = 0, partial: bool = False) -> Hold:
+        """Hold the (`after`+1)-th request of `kind` (a route name, as for `fail_next`) from now on: its handler
+        sets `hold.reached` and blocks until `hold.release()`, so that a test can SIGKILL the client at that moment
+        (mid-upload, between two repositories, between two tags) and then check what the server kept.
+
+        Without `partial`, the request is held as soon as its headers arrive, before its body is read (a small
+        body such as a tag's or a commit's is already sent: the client is waiting for the answer). With `partial`
+        (meant for "lfs_upload", also usable for "commit"), the handler first reads about half of the body
+        (counted in `stats.lfs_bytes` for "lfs_upload", as for a dropped upload), so the client is held in the
+        middle of sending a big file.
+
+        A held request is never applied: after `release()` the connection is closed without an answer (see
+        `Hold.release` for `proceed`). Holds are counted in `stats.holds`, apart from `stats.faults`, and are
+        checked before faults: a held request reaches `fail_next` only if it proceeds. Several holds on one kind
+        each count requests from their own `hold_next` on; a request is held by one hold at most (the oldest)."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"Unknown hold kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        if after < 0:
+            raise ValueError(f"after must be >= 0, got {after}")
+        hold = Hold(self, kind, after, partial)
+        with self._lock:
+            self._holds.setdefault(kind, []).append(hold)
+            self._all_holds.append(hold)
+        return hold
+
     def reset_stats(self) -> None:
         with self._lock:
             self.stats = HubStats()
@@ -358,6 +459,23 @@ class HubServer:
                 return None
             self.stats.faults[kind] += 1
             return pending.pop(0)
+
+    def take_hold(self, kind: str) -> Hold | None:
+        """The hold this request of `kind` falls into, if any; every pending hold of `kind` counts the request."""
+        with self._lock:
+            claimed = None
+            for hold in self._holds.get(kind, []):
+                hold._seen += 1
+                if hold._skip:
+                    hold._skip -= 1
+                elif claimed is None:
+                    claimed = hold
+            if claimed is None:
+                return None
+            self._holds[kind].remove(claimed)
+            claimed._claimed = True
+            self.stats.holds[kind] += 1
+            return claimed
 
     def role_for(self, authorization: str | None) -> str | None:
         """Map the bearer token to a role; an unknown token is rejected everywhere, as on the Hub."""
@@ -879,7 +997,7 @@ class HubServer:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """HTTP plumbing only: parse, apply injected faults, call `HubServer.handle`, write the response."""
+    """HTTP plumbing only: parse, apply holds and injected faults, call `HubServer.handle`, write the response."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, like the Hub; every response carries a Content-Length
     server_version = "TestHub/1.0"
@@ -904,6 +1022,34 @@ class _Handler(BaseHTTPRequestHandler):
             hub.unhandled.append(f"{self.command} {self.path}")
             return self._send(404, {"Content-Type": "application/json"}, b'{"error": "not implemented by test hub"}')
         name, groups = route
+        hold = hub.take_hold(name)
+        if hold is None:
+            return self._process(hub, name, groups, split.query)
+        try:
+            if self._hold(hub, name, hold):
+                self._process(hub, name, groups, split.query)
+        finally:
+            hold.done.set()
+
+    def _hold(self, hub: HubServer, name: str, hold: Hold) -> bool:
+        """Block on `hold` (without the server lock) until it is released. True if the request is then to be
+        processed as usual; False if it was dropped: closed without an answer and never applied."""
+        if hold.partial:
+            try:
+                part = self._read_part()
+            except OSError:  # the client died before sending half: hold what arrived
+                part = b""
+            if name == "lfs_upload":
+                with hub._lock:
+                    hub.stats.lfs_bytes += len(part)
+        hold.reached.set()
+        hold._released.wait()
+        if hold._proceed:
+            return True
+        self._close_without_answer()
+        return False
+
+    def _process(self, hub: HubServer, name: str, groups: dict[str, str], query: str) -> None:
         fault = hub.take_fault(name)
         if fault is not None and fault[1]:
             return self._drop_connection(hub, name)
@@ -914,7 +1060,7 @@ class _Handler(BaseHTTPRequestHandler):
             # LFS upload/verify URLs are authorised by their one-off ticket, like presigned S3 URLs.
             ticketed = name in ("lfs_upload", "lfs_verify")
             role = None if ticketed else hub.role_for(self.headers.get("Authorization"))
-            request = Request(self.command, groups, parse_qs(split.query), self.headers, body, role)
+            request = Request(self.command, groups, parse_qs(query), self.headers, body, role)
             status, headers, payload = hub.handle(name, request)
         except HubError as err:
             # Header values must be latin-1 and single-line: paths in messages are user input.
@@ -940,6 +1086,15 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    def _read_part(self) -> bytes:
+        """About half of the body, so that the client is still sending when a partial hold is reached. Of a
+        chunked body, whose length is unknown, the first chunk."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            return self.rfile.read(size) if size else b""
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length // 2) if length else b""
+
     def _drop_connection(self, hub: HubServer, name: str) -> None:
         """Simulate a connection lost mid-transfer: read part of the body, then close without answering."""
         length = int(self.headers.get("Content-Length") or 0)
@@ -947,6 +1102,10 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "lfs_upload":
             with hub._lock:
                 hub.stats.lfs_bytes += len(partial)
+        self._close_without_answer()
+
+    def _close_without_answer(self) -> None:
+        """End the connection with no response; quietly, as the client may be gone already (killed)."""
         self.close_connection = True
         try:
             self.connection.shutdown(socket.SHUT_RDWR)

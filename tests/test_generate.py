@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED_ENV, make, render
+from conftest import SHARED_ENV, commit_all, make, render
 
 # Each choice of every choice question appears at least once (checked by the test below).
 MATRIX = [
@@ -234,7 +234,8 @@ def block(text: str, name: str) -> str:
 
 
 def run_release_pipeline(root: Path) -> None:
-    """data → a one-epoch training run → eval → benchmark → cards → check-release, all through make."""
+    """git commit → data → a one-epoch training run → eval → benchmark → cards → check-release, through make."""
+    commit_all(root, "generated")
     for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["cards"], ["check-release"]):
         done = make(root, *target)
         assert done.returncode == 0, f"make {' '.join(target)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"

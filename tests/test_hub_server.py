@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +47,54 @@ def sha256(path):
 """
 
 
+def _client_command(scripts: tuple[str, ...], args: dict) -> list[str]:
+    return [sys.executable, "-c", PRELUDE + "".join(textwrap.dedent(script) for script in scripts), json.dumps(args)]
+
+
+def _last_result(stdout: str) -> dict:
+    results = [line[len("RESULT ") :] for line in stdout.splitlines() if line.startswith("RESULT ")]
+    return json.loads(results[-1]) if results else {}
+
+
 def run_client(*scripts: str, **args: Any) -> dict:
     """Run `scripts` with the real client in a fresh interpreter; return what the last `emit` call passed."""
-    code = PRELUDE + "".join(textwrap.dedent(script) for script in scripts)
-    proc = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(args)], capture_output=True, text=True, timeout=120, check=False
-    )
+    proc = subprocess.run(_client_command(scripts, args), capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, f"client script failed:\n{proc.stdout}\n{proc.stderr}"
-    results = [line[len("RESULT ") :] for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    return json.loads(results[-1]) if results else {}
+    return _last_result(proc.stdout)
+
+
+@contextmanager
+def background_client(*scripts: str, **args: Any) -> Iterator[subprocess.Popen[str]]:
+    """Like `run_client`, but started in the background, in a session of its own: a test holds one of its
+    requests (`HubServer.hold_next`), then kills it with `kill_client` or lets it finish with `client_result`.
+    A client still running when the block ends is killed, so a failing test leaves no process behind."""
+    proc = subprocess.Popen(
+        _client_command(scripts, args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            kill_client(proc)
+        for stream in (proc.stdout, proc.stderr):
+            stream.close()  # type: ignore[union-attr]
+
+
+def kill_client(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL the client and everything it started (its session's process group): nothing gets to clean up."""
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def client_result(proc: subprocess.Popen[str]) -> dict:
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, f"client script failed:\n{stdout}\n{stderr}"
+    return _last_result(stdout)
 
 
 @pytest.fixture
@@ -452,3 +495,112 @@ def test_raw_protocol_auth_commit_and_ranges(hub: HubServer) -> None:
     assert _http(hub, "GET", url, Range="bytes=20-")[0] == 416
     status, headers, _ = _http(hub, "GET", "/datasets/test-user/raw/resolve/main/missing.txt")
     assert status == 404 and headers["X-Error-Code"] == "EntryNotFound"
+
+
+# -- holds: a client killed at a precise moment ------------------------------------------------------------------
+
+TAG = """
+api.create_tag(args["repo"], tag=args["tag"])
+emit(tags=sorted(t.name for t in api.list_repo_refs(args["repo"]).tags))
+"""
+
+
+def test_held_tag_of_a_killed_client_is_never_created(hub: HubServer) -> None:
+    run_client("api.create_repo(args['repo'])", repo=REPO)
+    hold = hub.hold_next("create_tag")
+    with background_client(TAG, repo=REPO, tag="v0.1.0") as proc:
+        hold.wait()
+        assert hub.stats.holds["create_tag"] == 1 and proc.poll() is None  # the client waits for the answer
+        kill_client(proc)
+    hold.release()
+    assert hold.done.is_set()  # release returns once the handler is finished with the request...
+    assert hub.repo(REPO).tags == {} and hub.errors == []  # ...which it dropped, quietly
+
+    assert run_client(TAG, repo=REPO, tag="v0.1.0") == {"tags": ["v0.1.0"]}  # the server still answers
+    assert hub.stats.holds["create_tag"] == 1  # a hold holds one request
+
+
+def test_partial_hold_kills_the_client_mid_upload(hub: HubServer, tmp_path: Path) -> None:
+    size = 4 * 1024 * 1024 + 123
+    weights = tmp_path / "weights.bin"  # an LFS pattern of the default .gitattributes: LFS although small
+    weights.write_bytes(os.urandom(size))
+    upload = """
+        api.create_repo(args["repo"], exist_ok=True)
+        info = api.upload_file(path_or_fileobj=args["path"], path_in_repo="weights.bin", repo_id=args["repo"])
+        emit(oid=info.oid)
+        """
+    hold = hub.hold_next("lfs_upload", partial=True)
+    with background_client(upload, repo=REPO, path=str(weights)) as proc:
+        hold.wait()
+        assert 0 < hub.stats.lfs_bytes < size  # the client was stopped in the middle of sending the file
+        kill_client(proc)
+    hold.release()
+    assert hub.errors == [] and hub.stats.lfs_uploads == 0 and hub.stats.total_commits == 0
+    assert "weights.bin" not in hub.files(REPO)
+
+    hub.reset_stats()
+    done = run_client(upload, repo=REPO, path=str(weights))
+    assert done["oid"] == hub.head(REPO) and hub.files(REPO)["weights.bin"] == weights.read_bytes()
+    assert hub.stats.lfs_bytes == size and hub.stats.lfs_uploads == 1 and hub.stats.holds == {}
+
+
+def test_held_commit_proceeds_when_released_with_proceed(hub: HubServer) -> None:
+    run_client("api.create_repo(args['repo'])", repo=REPO)
+    commit = """
+        info = api.upload_file(path_or_fileobj=b"hello\\n", path_in_repo="hello.txt", repo_id=args["repo"])
+        emit(oid=info.oid)
+        """
+    hold = hub.hold_next("commit")
+    with background_client(commit, repo=REPO) as proc:
+        hold.wait()
+        assert hub.stats.total_commits == 0 and "hello.txt" not in hub.files(REPO)  # held, not applied yet
+        hold.release(proceed=True)
+        result = client_result(proc)
+    assert result["oid"] == hub.head(REPO) and hub.files(REPO)["hello.txt"] == b"hello\n"
+    assert hub.stats.total_commits == 1 and hub.stats.holds["commit"] == 1
+    with pytest.raises(ValueError, match="cannot proceed"):
+        hub.hold_next("lfs_upload", partial=True).release(proceed=True)
+
+
+def test_hold_after_lets_requests_through_first(hub: HubServer) -> None:
+    run_client("api.create_repo(args['repo'])", repo=REPO)
+    hold = hub.hold_next("create_tag", after=1)
+    two_tags = """
+        api.create_tag(args["repo"], tag="v1")
+        api.create_tag(args["repo"], tag="v2")
+        emit(done=True)
+        """
+    with background_client(two_tags, repo=REPO) as proc:
+        hold.wait()
+        assert list(hub.repo(REPO).tags) == ["v1"]  # the first passed, the second is held
+        kill_client(proc)
+    hold.release()
+    assert list(hub.repo(REPO).tags) == ["v1"] and hub.stats.holds["create_tag"] == 1
+
+    never = hub.hold_next("commit")
+    with pytest.raises(AssertionError, match="no 'commit' request reached the hold within 0.1 s"):
+        never.wait(timeout=0.1)
+    never.release()  # cancels it: the next commit is not held
+    run_client("api.upload_file(path_or_fileobj=b'x', path_in_repo='x.txt', repo_id=args['repo'])", repo=REPO)
+    assert hub.files(REPO)["x.txt"] == b"x" and hub.stats.holds["commit"] == 0
+
+
+def test_stop_releases_held_requests() -> None:
+    outcome: list[object] = []
+
+    def whoami() -> None:
+        try:
+            outcome.append(_http(server, "GET", "/api/whoami-v2", server.token)[0])
+        except Exception as err:  # the connection is closed without an answer
+            outcome.append(type(err).__name__)
+
+    server = HubServer().start()
+    hold = server.hold_next("whoami")
+    client = threading.Thread(target=whoami, daemon=True)
+    client.start()
+    hold.wait(timeout=10)
+    started = time.monotonic()
+    server.stop()
+    assert time.monotonic() - started < 5 and hold.done.is_set()
+    client.join(timeout=10)
+    assert outcome and outcome[0] != 200 and server.errors == []

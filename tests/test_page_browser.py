@@ -21,7 +21,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from conftest import make, render
+from conftest import commit_all, make, render
 from PIL import Image
 from test_answers import AUTHORS, DESCRIPTION, HOSTILE, TITLE
 
@@ -125,6 +125,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A hostile project through data, a one-epoch training run, eval, benchmark, cards and the page."""
     root = render(tmp_path_factory.mktemp("browser") / "project", HOSTILE)
     (root / "page" / "abstract.md").write_text(ABSTRACT, encoding="utf-8")
+    commit_all(root, "abstract")  # the page is built from what git tracks
     for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["cards"]):
         done = make(root, *target)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

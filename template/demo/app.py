@@ -23,11 +23,13 @@ if (ROOT / "src").is_dir():  # in the checkout the code lives under src/; in the
 
 RELEASE = yaml.safe_load((ROOT / "release.yaml").read_text(encoding="utf-8"))
 UserError = importlib.import_module("release_tools.cli").UserError
-release_links = importlib.import_module("release_tools.release_file").release_links
+_release_file = importlib.import_module("release_tools.release_file")
+release_links = _release_file.release_links
 open_image = importlib.import_module(f"{RELEASE['package']}.data").open_image
 _predict = importlib.import_module(f"{RELEASE['package']}.predict")
 load_model, predict = _predict.load_model, _predict.predict
-TAG = f"v{RELEASE['version']}"
+# The tag make publish gave this version: its PEP 440 normal form (01.2.3 is tagged v1.2.3).
+TAG = f"v{_release_file.normalized_version(str(RELEASE['version'])) or RELEASE['version']}"
 CHECKPOINT = Path(os.environ.get("DEMO_CHECKPOINT", ROOT / "checkpoints" / "latest"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.png")) or sorted((ROOT / "data" / "examples").glob("*.png"))
 

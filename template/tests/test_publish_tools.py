@@ -1,4 +1,4 @@
-"""Unit tests of the offline parts of publishing: version bump, file comparison, code state, release file.
+"""Unit tests of the offline parts of publishing: version bump, file comparison, tree state, release file.
 
 Publishing itself is tested against a Hub-compatible server in the template's own test suite.
 """
@@ -13,7 +13,8 @@ import pytest
 
 from release_tools.bump import bump_files
 from release_tools.cli import UserError
-from release_tools.publish import code_state, compare, git_blob_sha1, require_clean
+from release_tools.gitrepo import TreeState, tree_state
+from release_tools.publish import compare, git_blob_sha1, require_clean
 from release_tools.release_file import release_problems
 from release_tools.space import page_space_card
 
@@ -60,7 +61,7 @@ def test_files_are_compared_by_git_blob_id_or_lfs_sha256(tmp_path: Path) -> None
 
 
 def test_outputs_do_not_make_the_tree_dirty(tmp_path: Path) -> None:
-    for name in ("README.md", "train.py", "results/metrics.json"):
+    for name in ("README.md", "src/train.py", "results/metrics.json"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("v1\n")
     git(tmp_path, "init", "-q")
@@ -68,15 +69,35 @@ def test_outputs_do_not_make_the_tree_dirty(tmp_path: Path) -> None:
     git(tmp_path, "commit", "-qm", "one")
     (tmp_path / "README.md").write_text("re-rendered\n")
     (tmp_path / "results/metrics.json").write_text("{}\n")
-    assert code_state(tmp_path)["dirty"] is False
-    (tmp_path / "train.py").write_text("v2\n")
-    state = code_state(tmp_path)
-    assert state["dirty"] is True
-    with pytest.raises(UserError, match=r"uncommitted changes \(train.py\).*ALLOW_DIRTY=1"):
+    (tmp_path / "results/benchmark.json").write_text("{}\n")  # untracked, but not where the release comes from
+    state = tree_state(tmp_path)
+    assert state.as_record() == {"commit": git(tmp_path, "rev-parse", "HEAD").strip(), "dirty": False}
+    require_clean(state, allow_dirty=False)
+    (tmp_path / "src/train.py").write_text("v2\n")
+    state = tree_state(tmp_path)
+    assert state.dirty and state.changed == ["src/train.py"]
+    with pytest.raises(UserError, match=r"uncommitted changes \(src/train.py\).*ALLOW_DIRTY=1"):
         require_clean(state, allow_dirty=False)
     require_clean(state, allow_dirty=True)
     with pytest.raises(UserError, match="not a git repository"):
-        require_clean({"commit": None, "dirty": None, "changed": []}, allow_dirty=False)
+        require_clean(TreeState(None), allow_dirty=False)
+
+
+def test_untracked_source_files_make_the_tree_dirty(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/train.py").write_text("v1\n")
+    (tmp_path / ".gitignore").write_text(".env\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "one")
+    (tmp_path / "src/.env").write_text("KEY=1\n")  # ignored: never released, and not a change
+    assert not tree_state(tmp_path).dirty
+    (tmp_path / "src/extra.py").write_text("X = 1\n")
+    state = tree_state(tmp_path)
+    assert state.dirty and state.untracked == ["src/extra.py"] and state.changed == []
+    assert state.describe().endswith("+ uncommitted changes")
+    with pytest.raises(UserError, match=r"files git does not track .*\(src/extra.py\).*ALLOW_DIRTY=1"):
+        require_clean(state, allow_dirty=False)
 
 
 def test_release_file_needs_the_publish_settings(project_release: dict) -> None:

@@ -54,6 +54,16 @@ def test_atomic_directory_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "run").iterdir()] == ["whole.bin"]
 
 
+def test_atomic_directory_removes_leftovers_of_a_killed_run(tmp_path: Path) -> None:
+    for name in (".run.abc123.partial", ".run.def456.old"):
+        (tmp_path / name / "sub").mkdir(parents=True)
+        (tmp_path / name / "sub" / "half.bin").write_bytes(b"x")
+    (tmp_path / ".other.abc.partial").mkdir()  # another directory's leftovers are not this one's to remove
+    with atomic_directory(tmp_path / "run") as staging:
+        (staging / "whole.bin").write_bytes(b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.abc.partial", "run"]
+
+
 def test_symlink_is_replaced_atomically(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -8,29 +8,20 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 from pathlib import Path
 
 from packaging.version import Version
 
 from .cli import UserError, run
 from .files import atomic_write_text
-from .publish import code_state, publish
-from .release_file import VERSION, load_release
+from .gitrepo import git, tag_commit, tree_state
+from .publish import publish
+from .release_file import VERSION, load_release, normalized_version
 from .stage import build_release
 
 RELEASE_LINE = re.compile(r"^version:[ \t]*\S.*$", re.M)
 PYPROJECT_LINE = re.compile(r'^version[ \t]*=[ \t]*"[^"\n]*"[ \t]*$', re.M)
 RENDERED = ("release.yaml", "pyproject.toml", "README.md", "CITATION.cff")
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise UserError(
-            f"git {' '.join(args)} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}"
-        )
-    return done.stdout.strip()
 
 
 def replace_once(text: str, pattern: re.Pattern, line: str, where: str) -> str:
@@ -52,22 +43,25 @@ def bump_files(root: Path, version: str) -> None:
     atomic_write_text(pyproject_path, pyproject_text)
 
 
-def release(root: Path, version: str, *, publish_after: bool = True) -> str:
+def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool = False) -> str:
     root = Path(root)
-    if not VERSION.match(version or ""):
-        raise UserError(f"VERSION={version!r} is not a version like 1.2.0; run make release VERSION=MAJOR.MINOR.PATCH")
+    given = version
+    version = normalized_version(version or "") if VERSION.match(version or "") else None
+    if version is None:
+        raise UserError(f"VERSION={given!r} is not a version like 1.2.0; run make release VERSION=MAJOR.MINOR.PATCH")
     current = load_release(root)["version"]
     if Version(version) <= Version(str(current)):
         raise UserError(f"VERSION={version} is not newer than the current version {current}; pick a higher one")
-    state = code_state(root)
-    if state["commit"] is None:
+    state = tree_state(root)
+    if state.commit is None:
         raise UserError("not a git repository with a commit; run git init && git add -A && git commit first")
-    if state["dirty"]:
+    if state.dirty:
+        shown = ", ".join((state.changed + state.untracked)[:5])
         raise UserError(
-            "the git tree has uncommitted changes; commit or stash them first, so the release commit holds only the bump"
+            f"the git tree has uncommitted changes or untracked files ({shown}); commit or stash them first, so the release commit holds only the bump"
         )
     tag = f"v{version}"
-    if git(root, "tag", "--list", tag):
+    if tag_commit(root, tag):
         raise UserError(f"git tag {tag} already exists; pick another VERSION")
     originals = {name: (root / name).read_bytes() for name in RENDERED if (root / name).is_file()}
     try:
@@ -83,7 +77,7 @@ def release(root: Path, version: str, *, publish_after: bool = True) -> str:
     print(f"committed and tagged {tag} in git")
     if publish_after:
         try:
-            publish(root)
+            publish(root, adopt=adopt)
         except UserError as exc:
             raise UserError(
                 f"{exc} (git tag {tag} is in place; once fixed, make publish finishes the release)"
@@ -96,8 +90,12 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("version", help="the new version, e.g. 0.2.0")
     parser.add_argument("--root", default=".", help="project root (default: current directory)")
     parser.add_argument("--no-publish", action="store_true", help="stop after the git tag")
+    parser.add_argument("--adopt", action="store_true", help="publish into repositories no release of ours made")
     args = parser.parse_args(argv)
-    return run(lambda: release(Path(args.root), args.version, publish_after=not args.no_publish))
+    return run(
+        lambda: release(Path(args.root), args.version, publish_after=not args.no_publish, adopt=args.adopt),
+        unexpected="release",
+    )
 
 
 if __name__ == "__main__":

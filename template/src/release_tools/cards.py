@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
 
 from .citation import bibtex
+from .cli import UserError
 from .readme_blocks import metric_rows, speed_block
 from .release_file import license_label, release_links, release_tag
 
@@ -72,6 +76,8 @@ def size_category(rows: int) -> str:
 def dataset_card_data(release: dict[str, Any], split_rows: dict[str, int]) -> DatasetCardData:
     """`split_rows` maps each staged split (name -> row count); its files are data/<split>.parquet."""
     return DatasetCardData(
+        # What `datasets.load_dataset` must give; make check-release loads the staged folder and compares.
+        dataset_info={"splits": [{"name": s, "num_examples": n} for s, n in split_rows.items()]},
         pretty_name=release["title"],
         language=release["model"]["language"] or None,
         task_categories=[release["model"]["pipeline_tag"]],
@@ -99,31 +105,52 @@ def common_context(release: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def template_errors(name: str) -> Iterator[None]:
+    """A mistake in a card template is one line naming the template, the line and what Jinja says."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise UserError(f"{name} line {exc.lineno}: {exc.message}; fix the Jinja syntax there") from None
+    except jinja2.UndefinedError as exc:
+        raise UserError(f"{name}: {exc.message}; use only the fields the card template documents") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{name} is not UTF-8 text; save it as UTF-8") from None
+
+
+def expected_splits(card: DatasetCard) -> dict[str, int]:
+    """Split -> rows, as the dataset card's dataset_info states them."""
+    info = getattr(card.data, "dataset_info", None) or {}
+    return {str(s.get("name")): int(s.get("num_examples", -1)) for s in info.get("splits") or [] if isinstance(s, dict)}
+
+
 def render_model_card(
     root: Path, release: dict[str, Any], metrics: dict[str, Any], benchmark: dict[str, Any], run: dict[str, Any]
 ) -> ModelCard:
     context = common_context(release)
-    return ModelCard.from_template(
-        model_card_data(release, metrics),
-        template_path=str(root / MODEL_TEMPLATE),
-        metrics=metrics,
-        metric_rows=[(name, f"{value:.4f}") for name, value in metric_rows(metrics)],
-        benchmark=benchmark,
-        speed_table=speed_block(benchmark),
-        run=run,
-        config_yaml=yaml.safe_dump(run.get("config", {}), sort_keys=False).strip(),
-        **context,
-    )
+    with template_errors(MODEL_TEMPLATE):
+        return ModelCard.from_template(
+            model_card_data(release, metrics),
+            template_path=str(root / MODEL_TEMPLATE),
+            metrics=metrics,
+            metric_rows=[(name, f"{value:.4f}") for name, value in metric_rows(metrics)],
+            benchmark=benchmark,
+            speed_table=speed_block(benchmark),
+            run=run,
+            config_yaml=yaml.safe_dump(run.get("config", {}), sort_keys=False).strip(),
+            **context,
+        )
 
 
 def render_dataset_card(
     root: Path, release: dict[str, Any], split_rows: dict[str, int], manifest: dict[str, Any]
 ) -> DatasetCard:
-    return DatasetCard.from_template(
-        dataset_card_data(release, split_rows),
-        template_path=str(root / DATASET_TEMPLATE),
-        split_rows=split_rows,
-        total_rows=sum(split_rows.values()),
-        manifest=manifest,
-        **common_context(release),
-    )
+    with template_errors(DATASET_TEMPLATE):
+        return DatasetCard.from_template(
+            dataset_card_data(release, split_rows),
+            template_path=str(root / DATASET_TEMPLATE),
+            split_rows=split_rows,
+            total_rows=sum(split_rows.values()),
+            manifest=manifest,
+            **common_context(release),
+        )

@@ -1,31 +1,42 @@
 """`make check-release`: the release checklist, offline. One line per item, ✓ or ✗ with the fix; ⚠ only warns.
 
-Runs on what `make cards` staged in build/release/, before anything is uploaded.
+Runs on what `make cards` staged in build/release/, before anything is uploaded: metadata, links and drift
+checks on the rendered files, secrets in every file to publish, and behaviour checks that use the staged
+release as its users will, in fresh processes (release_tools.behaviour). `make publish` refuses on any ✗.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from huggingface_hub import DatasetCard, ModelCard
 
-from .cards import eval_results, render_dataset_card, render_model_card
+from . import secrets_scan
+from .behaviour import Expected, Folders, check_behaviour
+from .cards import eval_results, expected_splits, render_dataset_card, render_model_card
+from .checklist import Item, ok_or
 from .citation import citation_cff
 from .cli import UserError, run
 from .files import sha256_file
-from .provenance import git_state
+from .gitrepo import SYMLINK_MODE, TrackedTree, tree_state
+from .lock import release_lock
 from .readme_blocks import render_readme
-from .release_file import RELEASE_FILE, load_release, release_links, release_problems
+from .release_file import (
+    RELEASE_FILE,
+    load_release,
+    metric_tolerance,
+    parse_release_text,
+    release_links,
+    release_problems,
+)
 from .space import space_card
 from .stage import BUILD, load_inputs, staged_split_rows
 
-TOKEN = re.compile(rb"hf_[A-Za-z0-9]{30,}")
-PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+CHECKS_CACHE = Path("build") / ".checks"  # results of the slow checks, by the hashes of what they read
 CONFLICT = re.compile(r"^(<{7} |={7}$|>{7} )", re.M)
 SPLIT_NAME = re.compile(r"^\w+(\.\w+)*$")
 SKIP_DIRS = {
@@ -43,21 +54,6 @@ SKIP_DIRS = {
 RERENDER = "run `make cards`"
 
 
-@dataclass
-class Item:
-    name: str
-    status: str  # "ok", "fail" or "warn"
-    detail: str = ""
-
-    def line(self) -> str:
-        mark = {"ok": "✓", "fail": "✗", "warn": "⚠"}[self.status]
-        return f"{mark} {self.name}" + (f" — {self.detail}" if self.detail else "")
-
-
-def ok_or(name: str, problems: list[str], ok_detail: str = "") -> Item:
-    return Item(name, "fail", "; ".join(problems)) if problems else Item(name, "ok", ok_detail)
-
-
 def project_files(root: Path) -> list[Path]:
     found = []
     for path in root.rglob("*"):
@@ -68,18 +64,15 @@ def project_files(root: Path) -> list[Path]:
 
 def check_licenses(release: dict[str, Any], root: Path) -> Item:
     problems = [p for p in release_problems(release) if "'license." in p]
+    lic = release.get("license") if isinstance(release.get("license"), dict) else {}  # raw YAML when invalid
     for kind in ("model", "data"):
-        link = release.get("license", {}).get(f"{kind}_link")
-        if (
-            release.get("license", {}).get(kind) == "other"
-            and link
-            and not link.startswith("http")
-            and not (root / link).is_file()
-        ):
+        link = lic.get(f"{kind}_link")
+        if lic.get(kind) == "other" and isinstance(link, str) and not link.startswith("http"):
+            if (root / link).is_file():
+                continue
             problems.append(
                 f"license.{kind}_link names {link}, which does not exist; add the license text there or link a URL"
             )
-    lic = release.get("license", {})
     return ok_or(
         "licenses set for code, weights and data",
         problems,
@@ -138,7 +131,10 @@ def artifact_texts(root: Path, build: Path) -> dict[str, str]:
     page = build / "page" / "index.html"
     if page.is_file():
         texts["project page"] = page
-    return {name: path.read_text(encoding="utf-8") if path.is_file() else "" for name, path in texts.items()}
+    return {
+        name: path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        for name, path in texts.items()
+    }
 
 
 def check_paper_links(release: dict[str, Any], root: Path, texts: dict[str, str]) -> Item:
@@ -147,7 +143,11 @@ def check_paper_links(release: dict[str, Any], root: Path, texts: dict[str, str]
         return Item("paper linked everywhere", "ok", "no arXiv id yet (`make link-paper ARXIV=<id>` adds it)")
     url = f"arxiv.org/abs/{arxiv}"
     missing = [name for name, text in texts.items() if url not in text]
-    citation = (root / "CITATION.cff").read_text(encoding="utf-8") if (root / "CITATION.cff").is_file() else ""
+    citation = (
+        (root / "CITATION.cff").read_text(encoding="utf-8", errors="replace")
+        if (root / "CITATION.cff").is_file()
+        else ""
+    )
     if url not in citation:
         missing.append("CITATION.cff")
     problems = [f"{', '.join(missing)} do not link {url}; {RERENDER}"] if missing else []
@@ -170,10 +170,14 @@ def check_cross_links(release: dict[str, Any], texts: dict[str, str]) -> Item:
 def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
     """Re-render in memory and compare with what is on disk."""
     release, problems = inputs["release"], []
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8", errors="replace")
     if render_readme(readme, release, inputs["metrics"], inputs["benchmark"]) != readme:
         problems.append("README.md blocks")
-    citation = (root / "CITATION.cff").read_text(encoding="utf-8") if (root / "CITATION.cff").is_file() else ""
+    citation = (
+        (root / "CITATION.cff").read_text(encoding="utf-8", errors="replace")
+        if (root / "CITATION.cff").is_file()
+        else ""
+    )
     if citation_cff(release, release_links(release)["model"]) != citation:
         problems.append("CITATION.cff")
     model_card = build / "model" / "README.md"
@@ -201,17 +205,29 @@ def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
     return ok_or(f"{RELEASE_FILE} and rendered files agree", detail)
 
 
-def check_secrets(build: Path) -> Item:
-    problems = []
-    for path in sorted(p for p in build.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if TOKEN.search(data):
-            problems.append(f"{path} contains a Hugging Face token")
-        if PRIVATE_KEY.search(data):
-            problems.append(f"{path} contains a private key")
-    if problems:
-        problems[-1] += "; remove it, revoke the token, and keep tokens in HF_TOKEN or the Hub login cache"
-    return ok_or("no token or private key in files to publish", problems)
+def check_secrets(build: Path, cache: Path | None) -> Item:
+    """Every file to publish, scanned with detect-secrets and the Hub token pattern; never prints a value."""
+    files = {p.relative_to(build.parent.parent).as_posix(): p for p in sorted(build.rglob("*")) if p.is_file()}
+    hits = secrets_scan.scan(files, cache)
+    problems = [f"{secrets_scan.describe(hits)}; {secrets_scan.FIX}"] if hits else []
+    return ok_or("no secrets in the files to publish (detect-secrets, Hub tokens)", problems, f"{len(files)} files")
+
+
+def check_tracked_secrets(root: Path, tree: TrackedTree, cache: Path | None) -> Item:
+    """Secrets in files git tracks (configs, notebooks, ...): not published, but public once the code is."""
+    files = {}
+    for name in sorted(tree.modes):
+        if tree.modes[name] != SYMLINK_MODE and (root / name).is_file() and not (root / name).is_symlink():
+            files[name] = root / name
+    hits = secrets_scan.scan(files, cache)
+    name = "no secrets in files git tracks"
+    if not hits:
+        return Item(name, "ok", f"{len(files)} files")
+    return Item(
+        name,
+        "warn",
+        f"{secrets_scan.describe(hits)}; they are not in the Hub release, but they are in your code repository: {secrets_scan.FIX}",
+    )
 
 
 def absolute_paths(value: Any) -> list[str]:
@@ -234,7 +250,7 @@ def check_absolute_paths(root: Path, build: Path) -> Item:
     for path in (p for p in candidates if p.is_file()):
         try:
             found = absolute_paths(yaml.safe_load(path.read_text(encoding="utf-8")))
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeDecodeError):
             problems.append(f"{path.relative_to(root)} cannot be parsed")
             continue
         if found:
@@ -275,33 +291,67 @@ def check_conflicts(root: Path) -> Item:
 
 def check_git(root: Path, run_record: dict[str, Any]) -> Item:
     name = "git tree clean and run.json records the current commit"
-    state = git_state(root)
-    if state["commit"] is None:
-        return Item(name, "warn", "not a git repository with commits; commit the code so the release maps back to it")
-    problems = ["uncommitted changes"] if state["dirty"] else []
+    state = tree_state(root)
+    if state.commit is None:
+        return Item(name, "warn", "no git commit yet; commit the code so the release maps back to it")
+    problems = []
+    if state.changed:
+        problems.append(f"uncommitted changes ({', '.join(state.changed[:5])})")
+    if state.untracked:
+        problems.append(
+            f"untracked files that will not be released ({', '.join(state.untracked[:5])}): git add them or delete them"
+        )
     recorded = (run_record.get("git") or {}).get("commit")
-    if recorded != state["commit"]:
-        problems.append(f"run.json records commit {str(recorded)[:12]}, HEAD is {state['commit'][:12]}")
-    return Item(name, "warn" if problems else "ok", "; ".join(problems) or state["commit"][:12])
+    if recorded != state.commit:
+        problems.append(f"run.json records commit {str(recorded)[:12]}, HEAD is {state.commit[:12]}")
+    return Item(name, "warn" if problems else "ok", "; ".join(problems) or state.commit[:12])
 
 
-def check_release(root: Path = Path(".")) -> list[Item]:
+def fresh_metrics(release: dict[str, Any]):
+    """Re-run metrics -> {(Hub metric type, metric name): value}, mapped exactly as the model card maps them."""
+
+    def mapped(metrics: dict[str, float], split: str | None) -> dict[tuple[str, str], float]:
+        return {
+            (r.metric_type, r.metric_name): r.metric_value for r in eval_results(release, {**metrics, "split": split})
+        }
+
+    return mapped
+
+
+def reported(model_card: ModelCard, dataset_card: DatasetCard, release: dict[str, Any]) -> Expected:
+    """What the staged cards state, for the behaviour checks to compare with."""
+    results = model_card.data.eval_results or []
+    return Expected(
+        split=results[0].dataset_split if results else None,
+        metrics={(r.metric_type, r.metric_name): r.metric_value for r in results},
+        splits=expected_splits(dataset_card),
+        tolerance=metric_tolerance(release),
+    )
+
+
+def check_release(root: Path = Path("."), *, behaviour: bool = True) -> list[Item]:
+    """Every item of the checklist; `behaviour=False` leaves out the four fresh-process checks."""
     root = Path(root)
+    with release_lock(root, "make check-release"):
+        return _check_release(root, behaviour)
+
+
+def _check_release(root: Path, behaviour: bool) -> list[Item]:
     build = root / BUILD
     try:
         release = load_release(root)
     except UserError as exc:
-        raw = (
-            yaml.safe_load((root / RELEASE_FILE).read_text(encoding="utf-8"))
-            if (root / RELEASE_FILE).is_file()
-            else None
-        )
+        try:
+            raw = parse_release_text((root / RELEASE_FILE).read_bytes()) if (root / RELEASE_FILE).is_file() else None
+        except UserError:
+            raw = None
         items = [check_licenses(raw, root)] if isinstance(raw, dict) else []
         others = [p for p in release_problems(raw) if "'license." not in p] if isinstance(raw, dict) else [str(exc)]
-        return [*items, ok_or(f"{RELEASE_FILE} is complete and valid", others)]
+        return [*items, ok_or(f"{RELEASE_FILE} is complete and valid", others or [str(exc)])]
     items = [check_licenses(release, root)]
     try:
-        inputs = load_inputs(root)
+        tree = TrackedTree(root)
+        inputs = load_inputs(root, tree)
     except UserError as exc:
         return [*items, Item("results, checkpoint and data are present", "fail", str(exc))]
     model_card_path, dataset_card_path = build / "model" / "README.md", build / "dataset" / "README.md"
@@ -309,19 +359,25 @@ def check_release(root: Path = Path(".")) -> list[Item]:
         return [*items, Item("build/release/ is staged", "fail", f"{BUILD} has no cards; {RERENDER}")]
     model_card, dataset_card = ModelCard.load(model_card_path), DatasetCard.load(dataset_card_path)
     texts = artifact_texts(root, build)
-    return [
-        *items,
+    cache = root / CHECKS_CACHE
+    items += [
         check_model_metadata(build / "model", model_card),
         check_model_index(release, inputs["metrics"], model_card),
         check_dataset_configs(build / "dataset", dataset_card),
         check_paper_links(release, root, texts),
         check_cross_links(release, texts),
         check_drift(root, build, inputs),
-        check_secrets(build),
+        check_secrets(build, cache),
+        check_tracked_secrets(root, tree, cache),
         check_absolute_paths(root, build),
         check_conflicts(root),
         check_git(root, inputs["run"]),
     ]
+    if behaviour:
+        folders = Folders(build / "model", build / "dataset", build / "space")
+        expected = reported(model_card, dataset_card, release)
+        items += check_behaviour(release["package"], folders, expected, fresh_metrics(release), cache)
+    return items
 
 
 def main(argv: list[str] | None = None) -> list[Item]:

@@ -6,6 +6,7 @@ Cold start is measured from process start to the first answered request, through
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import subprocess
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cli import UserError, run
+from .cli import UserError, one_line, run
 from .files import atomic_write_json
 from .provenance import hardware, library_versions
 
@@ -28,19 +29,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_demo(
-    root: Path, env: dict[str, str] | None = None, port: int | None = None
+def running_app(
+    app: Path, env: dict[str, str], *, cwd: Path | None = None, port: int | None = None
 ) -> Iterator[tuple[str, subprocess.Popen, float]]:
-    """Yield (url, process, start time) of demo/app.py listening on 127.0.0.1; stop it afterwards."""
+    """Yield (url, process, start time) of the Gradio app `app` listening on 127.0.0.1 with exactly `env`."""
     port = port or free_port()
-    environment = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
-    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root / "src"), environment.get("PYTHONPATH")]))
+    environment = {**env, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    environment.pop("GRADIO_SERVER_NAME", None)  # a check never listens beyond loopback
     # The app's output goes to a file: a pipe nobody reads fills up and blocks the server.
     with tempfile.TemporaryFile("w+") as log:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, str(root / "demo" / "app.py")],
-            cwd=root,
+            [sys.executable, str(app)],
+            cwd=cwd or app.parent,
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -55,6 +56,16 @@ def running_demo(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+
+
+def running_demo(
+    root: Path, env: dict[str, str] | None = None, port: int | None = None
+) -> contextlib.AbstractContextManager[tuple[str, subprocess.Popen, float]]:
+    """The project's demo/app.py, with the project's src/ on the path (as `make demo` runs it)."""
+    environment = {**os.environ, **(env or {})}
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root / "src"), environment.get("PYTHONPATH")]))
+    return running_app(root / "demo" / "app.py", environment, cwd=root, port=port)
 
 
 def output_of(process: subprocess.Popen) -> str:
@@ -72,7 +83,10 @@ def first_answer(url: str, process: subprocess.Popen, image: Path, timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise UserError(f"the demo exited with status {process.returncode}: {output_of(process)}")
+            lines = [line for line in output_of(process).splitlines() if line.strip()]
+            raise UserError(
+                f"the demo exited with status {process.returncode}: {one_line(lines[-1] if lines else 'no output')}"
+            )
         try:
             client = Client(url, verbose=False)
             return client.predict(handle_file(str(image)), api_name="/classify")

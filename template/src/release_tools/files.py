@@ -14,13 +14,21 @@ from typing import Any
 
 from .cli import UserError
 
+_digests: dict[tuple, str] = {}
+
 
 def sha256_file(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The file's sha256; remembered for the life of the process while the file's identity and times stay the same
+    (the tooling writes files by rename, so new content means a new inode), as one command hashes weights often."""
+    stat = os.stat(path)
+    key = (os.fspath(path), stat.st_ino, stat.st_dev, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _digests:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _digests[key] = digest.hexdigest()
+    return _digests[key]
 
 
 def _umask() -> int:
@@ -54,18 +62,34 @@ def atomic_write_json(path: str | os.PathLike, data: Any) -> None:
 
 @contextmanager
 def atomic_directory(final: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary directory that becomes `final` only if the block succeeds."""
+    """Yield a temporary directory that becomes `final` only if the block succeeds.
+
+    The old `final` is moved aside, the new one renamed into place, then the old one deleted: at no moment
+    is `final` half-written. Leftovers of a killed run (`.<name>.*.partial` / `.old`) are removed first."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(final)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
     try:
         yield tmp
+        old = None
         if final.exists():
-            shutil.rmtree(final)
+            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
+            os.replace(final, old / final.name)
         os.replace(tmp, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_leftovers(final: str | os.PathLike) -> None:
+    """Temporary folders of an `atomic_directory(final)` that was killed before it could clean up."""
+    final = Path(final)
+    for pattern in (f".{final.name}.*.partial", f".{final.name}.*.old"):
+        for leftover in final.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def point_symlink(link: str | os.PathLike, target: str) -> None:
@@ -98,3 +122,15 @@ def read_json_object(path: Path, fix: str, shown_as: str | None = None) -> dict[
     if not isinstance(data, dict):
         raise UserError(f"{name} must hold a JSON object; {fix}")
     return data
+
+
+def read_text(path: Path, shown_as: str | None = None) -> str:
+    """A UTF-8 text file; anything else is one line naming the file, the line and the fix."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"{shown_as or path} line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+        ) from None

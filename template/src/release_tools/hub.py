@@ -15,7 +15,7 @@ from huggingface_hub import HfApi, constants, get_token
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 from huggingface_hub.utils import httpx
 
-from .cli import UserError, run
+from .cli import UserError, one_line, run
 from .release_file import load_release
 
 TOKEN_FIX = "set HF_TOKEN to a write token from https://huggingface.co/settings/tokens, or run `hf auth login`"
@@ -34,9 +34,18 @@ def redact(text: str, token: str | None) -> str:
     return text.replace(token, "hf_***") if token else text
 
 
+def root_cause(exc: BaseException) -> BaseException:
+    """The Hub or network error under a wrapper (huggingface_hub raises RuntimeError after failed LFS retries)."""
+    seen = exc
+    while not isinstance(seen, (HfHubHTTPError, httpx.HTTPError, OSError)) and (seen.__cause__ or seen.__context__):
+        seen = seen.__cause__ or seen.__context__
+    return seen if isinstance(seen, (HfHubHTTPError, httpx.HTTPError, OSError)) else exc
+
+
 def describe(exc: BaseException, token: str | None, action: str) -> str:
     """One line for a failed Hub call: what failed, why, and what to do."""
     endpoint = constants.ENDPOINT
+    outer, exc = exc, root_cause(exc)
     if isinstance(exc, HfHubHTTPError) and exc.response is not None:
         status = exc.response.status_code
         server = exc.server_message or str(exc).splitlines()[0]
@@ -54,8 +63,8 @@ def describe(exc: BaseException, token: str | None, action: str) -> str:
     elif isinstance(exc, (httpx.HTTPError, OSError)):
         why = f"cannot reach the Hub at {endpoint} ({type(exc).__name__}); check the network, then {RETRY}"
     else:
-        why = f"{type(exc).__name__}: {exc}"
-    return redact(f"{action}: {why}", token)
+        why = f"{type(outer).__name__}: {one_line(str(outer), 300)}; {RETRY}"
+    return one_line(redact(f"{action}: {why}", token), 600)
 
 
 @contextlib.contextmanager
@@ -65,7 +74,7 @@ def hub_call(action: str, token: str | None) -> Iterator[None]:
         yield
     except UserError:
         raise
-    except (HfHubHTTPError, httpx.HTTPError, OSError) as exc:
+    except Exception as exc:  # any failure of a Hub call (HTTP, network, a client error after retries): one line
         raise UserError(describe(exc, token, action)) from None
 
 

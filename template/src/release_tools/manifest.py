@@ -15,6 +15,7 @@ from .cli import UserError
 from .files import atomic_write_json, sha256_file
 
 MANIFEST = "manifest.json"
+EXAMPLES = "examples"
 REBUILD = "run `make data` to recreate it"
 
 
@@ -25,12 +26,18 @@ def combined_checksum(files: dict[str, dict[str, Any]]) -> str:
 
 
 def write_manifest(data_dir: Path, rows: dict[str, int], **about: Any) -> dict[str, Any]:
-    """Checksum the files named in `rows` (file name -> row count) and write the manifest last."""
+    """Checksum the files named in `rows` (file name -> row count), and the example inputs in `examples/` (the
+    demo ships them), and write the manifest last."""
     files = {
         name: {"sha256": sha256_file(data_dir / name), "bytes": (data_dir / name).stat().st_size, "rows": count}
         for name, count in sorted(rows.items())
     }
     manifest = {**about, "files": files, "checksum": combined_checksum(files)}
+    examples = (
+        sorted(p for p in (data_dir / EXAMPLES).glob("*") if p.is_file()) if (data_dir / EXAMPLES).is_dir() else []
+    )
+    if examples:
+        manifest["examples"] = {p.name: sha256_file(p) for p in examples}
     atomic_write_json(data_dir / MANIFEST, manifest)
     return manifest
 
@@ -47,13 +54,16 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def verified_file(data_dir: Path, name: str) -> tuple[Path, str]:
-    """Path and sha256 of a data file, after checking it against the manifest."""
+def verified_file(data_dir: Path, name: str, section: str = "files") -> tuple[Path, str]:
+    """Path and sha256 of a data file (or, with section="examples", an example input), checked against the manifest."""
     manifest = read_manifest(data_dir)
-    path = data_dir / name
+    path = data_dir / (name if section == "files" else f"{EXAMPLES}/{name}")
+    if path.is_symlink() or data_dir.is_symlink():
+        raise UserError(f"{path} is a symbolic link; data is released from real files: {REBUILD}")
     if not path.is_file():
         raise UserError(f"{path} not found; {REBUILD}")
-    expected = manifest["files"].get(name, {}).get("sha256")
+    entry = (manifest.get(section) or {}).get(name)
+    expected = entry.get("sha256") if isinstance(entry, dict) else entry
     if expected is None:
         raise UserError(f"{path} is not listed in {data_dir / MANIFEST}; {REBUILD}")
     actual = sha256_file(path)

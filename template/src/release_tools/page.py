@@ -23,14 +23,17 @@ from PIL import Image
 
 from .citation import bibtex
 from .cli import UserError, run
-from .files import atomic_directory, atomic_write_text, read_json_object
+from .files import atomic_directory, atomic_write_text, read_json_object, read_text
+from .gitrepo import TrackedTree
+from .lock import release_lock
 from .readme_blocks import metric_rows
-from .release_file import license_label, load_release, release_links
+from .release_file import RELEASE_FILE, license_label, load_release, release_links
+from .space import page_space_card
 
 PAGE_DIR = Path("build/release/page")
 ABSTRACT = "page/abstract.md"
 TEASERS = ("page/teaser.png", "page/teaser.jpg")
-ASSETS = Path(__file__).parent / "page_assets"
+ASSETS = "src/release_tools/page_assets"
 ASSET_FILES = ("style.css", "page.js")
 BUTTONS = {"paper": "Paper (arXiv)", "code": "Code", "model": "Model", "dataset": "Dataset", "demo": "Demo"}
 # Only the page's own files may load; a pasted CDN tag or tracking pixel is blocked and shows in the console.
@@ -117,8 +120,18 @@ def teaser_size(path: Path) -> tuple[int, int]:
         raise UserError(f"{path.name} in page/ is not a readable PNG or JPEG image; replace or remove it") from None
 
 
-def load_page_inputs(root: Path) -> dict[str, Any]:
-    """Everything the page shows, read and checked before anything is written."""
+def tracked_input(tree: TrackedTree, relative: str) -> Path | None:
+    """An optional input of the page: None when absent; refused when present but not tracked by git."""
+    if not tree.has(relative) and not os.path.lexists(tree.root / relative):
+        return None
+    return tree.file(relative)
+
+
+def load_page_inputs(root: Path, tree: TrackedTree | None = None) -> dict[str, Any]:
+    """Everything the page shows, read and checked before anything is written. Files of the project come from
+    what git tracks (`tree`); the results files were written by the code."""
+    tree = tree or TrackedTree(root)
+    tree.file(RELEASE_FILE)
     release = load_release(root)
     metrics = read_results(root, "metrics.json", "make eval")
     if not metric_rows(metrics):
@@ -127,10 +140,11 @@ def load_page_inputs(root: Path) -> dict[str, Any]:
     rows = benchmark.get("results")
     if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
         raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
-    abstract_path = root / ABSTRACT
-    abstract = abstract_path.read_text(encoding="utf-8") if abstract_path.is_file() else ""
-    teaser = next((root / name for name in TEASERS if (root / name).is_file()), None)
+    abstract_path = tracked_input(tree, ABSTRACT)
+    abstract = read_text(abstract_path, ABSTRACT) if abstract_path else ""
+    teaser = next((path for path in (tracked_input(tree, name) for name in TEASERS) if path), None)
     return {
+        "assets": {name: tree.file(f"{ASSETS}/{name}") for name in ASSET_FILES},
         "release": release,
         "metrics": metrics,
         "benchmark": benchmark,
@@ -435,19 +449,25 @@ def render_page(inputs: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- output
 
 
+def write_page(inputs: dict[str, Any], folder: Path) -> None:
+    """index.html, its assets, the teaser, and the README.md that makes the folder a static Space."""
+    os.chmod(folder, 0o755)  # a temporary directory is private; a web server needs to read the page
+    atomic_write_text(folder / "index.html", render_page(inputs))
+    for name, source in inputs["assets"].items():
+        shutil.copyfile(source, folder / name)
+    if inputs["teaser"]:
+        shutil.copyfile(inputs["teaser"], folder / inputs["teaser"].name)
+    atomic_write_text(folder / "README.md", str(page_space_card(inputs["release"])))
+
+
 def build_page(root: Path = Path("."), out: Path | None = None) -> Path:
-    """Write the page folder (default build/release/page/) whole or not at all; returns it."""
+    """`make page`: write the page folder (default build/release/page/) whole or not at all; returns it."""
     root = Path(root)
     out = Path(out) if out else root / PAGE_DIR
-    inputs = load_page_inputs(root)
-    page = render_page(inputs)
-    with atomic_directory(out) as staging:
-        os.chmod(staging, 0o755)  # a temporary directory is private; a web server needs to read the page
-        atomic_write_text(staging / "index.html", page)
-        for name in ASSET_FILES:
-            shutil.copyfile(ASSETS / name, staging / name)
-        if inputs["teaser"]:
-            shutil.copyfile(inputs["teaser"], staging / inputs["teaser"].name)
+    with release_lock(root, "make page"):
+        inputs = load_page_inputs(root)
+        with atomic_directory(out) as staging:
+            write_page(inputs, staging)
     for note in page_notes(inputs):
         print(f"note: {note}", file=sys.stderr)
     return out

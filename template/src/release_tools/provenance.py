@@ -5,40 +5,18 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
-import subprocess
 import sys
 from pathlib import Path
+
+from .gitrepo import tree_state
 
 LIBRARIES = ("torch", "accelerate", "huggingface_hub", "safetensors", "numpy", "datasets", "scikit-learn")
 
 
-def _git(cwd: str | Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-def head_commit(cwd: str | Path = ".") -> str | None:
-    """The checked-out commit, or None outside a git repository (or before its first commit)."""
-    out = _git(cwd, "rev-parse", "HEAD")
-    return out.strip() if out else None
-
-
-def changed_files(cwd: str | Path = ".", exclude: tuple[str, ...] = ()) -> list[str]:
-    """Tracked files with uncommitted changes, leaving out the `exclude` paths."""
-    pathspecs = [f":(exclude){path}" for path in exclude]
-    status = _git(cwd, "status", "--porcelain", "--untracked-files=no", "--", ".", *pathspecs)
-    return [line[3:] for line in (status or "").splitlines() if line]
-
-
 def git_state(cwd: str | Path = ".") -> dict:
-    """Commit and dirty flag of the working tree, or nulls outside a git repository."""
-    commit = head_commit(cwd)
-    if commit is None:
-        return {"commit": None, "dirty": None}
-    return {"commit": commit, "dirty": bool(changed_files(cwd))}
+    """Commit and dirty flag of the working tree (see gitrepo.TreeState), or nulls outside a git repository."""
+    state = tree_state(cwd)
+    return {"commit": None, "dirty": None} if state.commit is None else state.as_record()
 
 
 def library_versions(names: tuple[str, ...] = LIBRARIES) -> dict[str, str]:

@@ -1,17 +1,24 @@
 """`make publish-plan`, `make publish`, `make release-public`: the staged release on the Hub as one version.
 
-Order: dataset → model → demo Space → page Space → collection → release.lock.json → tags. Each repository
-gets one commit that carries every change (new, changed and stale files), found by comparing build/release/
-with the repository's main branch file by file, so a re-run sends only what differs: nothing after a success,
-the remainder after a failure. The release record (release.lock.json) then goes into the model repository,
-and only when every repository is done does each get the tag v<version>, which never moves.
+`make publish`, holding the project's release lock from start to end:
+1. stage build/release/ from what git tracks and run the whole release check, behaviour checks included;
+2. read every repository (nothing is changed yet) and refuse what must not happen: a dirty tree, a git tag on
+   another commit, the token in a file, someone else's repository or files, a version already released on
+   other content;
+3. dataset → model → demo Space → page Space, one commit each carrying every change (new, changed and stale
+   files), found by comparing build/release/ with the repository file by file, so a re-run sends only what
+   differs; then the collection, and release.lock.json into the model repository;
+4. only then the tag v<version> on every repository, all or nothing: if one tag fails, the tags this run made are
+   removed again. A version is released when every repository carries its tag; a half-tagged version left by
+   a killed run is finished (same content) or rolled back (other content) by the next run, which says which.
+5. release.lock.json is written locally, and git gets the tag v<version> on the code commit.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import json
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,17 +29,21 @@ from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
 from .check import check_release
+from .checklist import Item
 from .cli import UserError, run
 from .files import atomic_write_bytes, sha256_file
+from .gitrepo import TreeState, create_tag, tag_commit, tree_state
 from .hub import client, hub_call, require_write, whoami
-from .provenance import changed_files, head_commit
+from .lock import release_lock
+from .record import FORMAT, LOCK_FILE, lock_bytes, published_files
 from .release_file import load_release, release_tag
 from .stage import BUILD, build_release
 
-LOCK_FILE = "release.lock.json"
 KEPT_REMOTE = (".gitattributes",)  # managed by the Hub, never deleted
 REPO_TYPES = ("model", "dataset", "space")
 GB = 1024**3
+# Titles of the commits make publish makes; huggingface_hub's resumable upload adds " (part N)" to later parts.
+OUR_COMMIT = re.compile(r"^(Release v\S+ \(code [^)]*\)( \(part \d+\))?|Release record for v\S+)$")
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ class RepoPlan:
     tag_differs: list[str] = field(default_factory=list)  # files whose tagged content is not the staged one
     changes: list[FileChange] = field(default_factory=list)
     remote_lock_oid: str | None = None  # git blob id of release.lock.json on main (model repository)
+    foreign: list[str] = field(default_factory=list)  # files no release of ours made, which this one would change
+    adoptable: str | None = None  # why this existing repository is not ours to publish into, if it is not
 
     @property
     def to_send(self) -> list[FileChange]:
@@ -140,7 +153,26 @@ def check_name(api: HfApi, target: Target) -> None:
             )
 
 
-def plan_repo(api: HfApi, token: str, target: Target, tag: str, private: bool) -> RepoPlan:
+def foreign_files(api: HfApi, target: Target, candidates: list[str]) -> list[str]:
+    """Of `candidates` (files on main no local record knows, which this release would change or delete), those
+    that no `make publish` commit wrote: their last commit is someone else's (not the Hub's initial commit)."""
+    if not candidates:
+        return []
+    commits = api.list_repo_commits(target.repo_id, repo_type=target.repo_type)
+    initial = commits[-1].commit_id if commits else None
+    infos = api.get_paths_info(target.repo_id, candidates, repo_type=target.repo_type, expand=True)
+    last = {info.path: info.last_commit for info in infos if hasattr(info, "blob_id")}
+    foreign = []
+    for path in candidates:
+        commit = last.get(path)
+        if commit is None or (commit.oid != initial and not OUR_COMMIT.match(commit.title or "")):
+            foreign.append(path)
+    return foreign
+
+
+def plan_repo(api: HfApi, token: str, target: Target, tag: str, private: bool, known: set[str] | None) -> RepoPlan:
+    """What publishing `target` means, read-only. `known`: the files earlier releases of ours published there
+    (None when no local release record names the repository)."""
     with hub_call(f"reading {target.repo_type} {target.repo_id}", token):
         try:
             info = api.repo_info(target.repo_id, repo_type=target.repo_type)
@@ -162,6 +194,14 @@ def plan_repo(api: HfApi, token: str, target: Target, tag: str, private: bool) -
             target, exists=True, private=bool(info.private), head=info.sha, tag=tag, changes=compare(local, remote)
         )
         plan.remote_lock_oid = lock.blob_id if lock is not None else None
+        touched = [c.path for c in plan.changes if c.status in ("changed", "deleted")]
+        if lock is not None and (known is None or LOCK_FILE not in known):
+            touched.append(LOCK_FILE)
+        plan.foreign = foreign_files(api, target, [p for p in touched if known is None or p not in known])
+        if known is None and not info.private and private:
+            plan.adoptable = "it is public, while hub.visibility in release.yaml is private"
+        elif plan.foreign:
+            plan.adoptable = f"it holds files no release of this project published ({', '.join(plan.foreign[:3])}), which this release would change or delete"
         tags = {
             ref.name: ref.target_commit for ref in api.list_repo_refs(target.repo_id, repo_type=target.repo_type).tags
         }
@@ -186,31 +226,35 @@ def scan_for_token(folders: list[Path], token: str) -> None:
                 )
 
 
-# What the pipeline and the release tooling write; they follow from the code and the checkpoint, so a tree
-# whose only changes are these (e.g. in CI, after re-running the pipeline) still maps to its commit.
-OUTPUTS = ("results", "README.md", "CITATION.cff", LOCK_FILE)
-
-
-def code_state(root: Path) -> dict[str, Any]:
-    """Commit of the code and the files with uncommitted changes (outside the OUTPUTS)."""
-    commit = head_commit(root)
-    changed = changed_files(root, OUTPUTS) if commit else []
-    return {"commit": commit, "dirty": bool(changed), "changed": changed}
-
-
-def require_clean(state: dict[str, Any], allow_dirty: bool) -> None:
+def require_clean(state: TreeState, allow_dirty: bool) -> None:
     if allow_dirty:
         return
-    if state["commit"] is None:
+    if state.commit is None:
         raise UserError(
             "not a git repository with a commit: a release must map back to a code commit; "
             "run git init && git add -A && git commit, or publish anyway with ALLOW_DIRTY=1"
         )
-    if state["dirty"]:
-        files = ", ".join(state["changed"][:5])
+    if state.changed:
         raise UserError(
-            f"the git tree has uncommitted changes ({files}); commit them so the release maps to a code commit, "
-            "or publish anyway with ALLOW_DIRTY=1 (the release record notes it)"
+            f"the git tree has uncommitted changes ({', '.join(state.changed[:5])}); commit them so the release maps "
+            "to a code commit, or publish anyway with ALLOW_DIRTY=1 (the release record notes it)"
+        )
+    if state.untracked:
+        raise UserError(
+            f"files git does not track sit where the release comes from ({', '.join(state.untracked[:5])}); they would "
+            "not be published: git add and commit them, or delete them, or publish anyway with ALLOW_DIRTY=1"
+        )
+
+
+def require_git_tag(root: Path, tag: str, state: TreeState) -> None:
+    """A git tag v<version> that exists must be on the commit being published: a version names one code state."""
+    tagged = tag_commit(root, tag)
+    if tagged is None or state.dirty:
+        return
+    if tagged != state.commit:
+        raise UserError(
+            f"git tag {tag} is on commit {tagged[:12]}, but the code is at {state.commit[:12]}; publish what was "
+            f"tagged (git checkout {tag}), or bump the version with make release VERSION=<next version>"
         )
 
 
@@ -225,11 +269,14 @@ class Session:
     release: dict[str, Any]
     build: Path
     plans: list[RepoPlan]
-    code: dict[str, Any]
+    code: TreeState
 
     @property
     def tag(self) -> str:
         return release_tag(self.release)
+
+    def plan(self, key: str) -> RepoPlan:
+        return next(p for p in self.plans if p.target.key == key)
 
 
 def require_rights(identity: dict[str, Any], release: dict[str, Any], targets: list[Target]) -> None:
@@ -249,37 +296,51 @@ def open_session(root: Path, build: Path, *, need_write: bool) -> Session:
         if not target.folder.is_dir():
             raise UserError(f"{target.folder} is not staged; run make cards")
     private = release["hub"]["visibility"] == "private"
-    plans = [plan_repo(api, token, t, release_tag(release), private) for t in targets]
-    return Session(root, api, token, identity, release, build, plans, code_state(root))
+    known = published_files(root)
+    plans = [
+        plan_repo(api, token, t, release_tag(release), private, known.get((t.repo_type, t.repo_id))) for t in targets
+    ]
+    return Session(root, api, token, identity, release, build, plans, tree_state(root))
+
+
+def require_ours(session: Session, adopt: bool, say: Callable[[str], None]) -> None:
+    """Someone else's repository, or files we never published, are changed only with ADOPT=1."""
+    for plan in session.plans:
+        if plan.adoptable is None:
+            continue
+        t = plan.target
+        if not adopt:
+            raise UserError(
+                f"{t.repo_type} {t.repo_id} already exists and {plan.adoptable}; publish into it anyway with "
+                f"ADOPT=1 (its content becomes this release's), or set another hub.{t.key} in release.yaml"
+            )
+        say(f"note: adopting {t.repo_type} {t.repo_id} (ADOPT=1): {plan.adoptable}")
 
 
 # ---------------------------------------------------------------- plan
 
 
 def format_plan(session: Session) -> str:
-    release, code = session.release, session.code
-    state = (
-        "no git commit"
-        if code["commit"] is None
-        else code["commit"][:12] + (" + uncommitted changes" if code["dirty"] else "")
-    )
-    lines = [f"Release {session.tag} of {release['title']!r}; code {state}"]
+    release = session.release
+    lines = [f"Release {session.tag} of {release['title']!r}; code {session.code.describe()}"]
     if session.identity["role"] == "read":
         lines.append("note: the token is read-only; make publish will refuse until HF_TOKEN holds a write token")
     total_files = total_bytes = 0
+    half = tag_state(session) == "partial"
     for plan in session.plans:
         t = plan.target
         where = "exists" if plan.exists else "does not exist yet: it will be created"
         visibility = "private" if plan.private else "public"
         if plan.released:
-            tag_state = f"tag {plan.tag} exists on these files"
+            tag_state_text = f"tag {plan.tag} exists on these files"
         elif plan.tag_commit:
-            tag_state = (
-                f"tag {plan.tag} exists on OTHER content ({len(plan.tag_differs)} files differ): publish will refuse"
-            )
+            verdict = "publish will roll it back" if half else "publish will refuse"
+            tag_state_text = f"tag {plan.tag} exists on OTHER content ({len(plan.tag_differs)} files differ): {verdict}"
         else:
-            tag_state = f"will be tagged {plan.tag}"
-        lines.append(f"\n{t.key}: {t.repo_type} {t.repo_id} ({visibility}; {where}; {tag_state})")
+            tag_state_text = f"will be tagged {plan.tag}"
+        lines.append(f"\n{t.key}: {t.repo_type} {t.repo_id} ({visibility}; {where}; {tag_state_text})")
+        if plan.adoptable:
+            lines.append(f"  not ours: {plan.adoptable}; publish refuses without ADOPT=1")
         for change in plan.changes:
             lines.append(f"  {change.status:<9} {change.path}  {change.size:,} bytes")
         lines.append(
@@ -303,23 +364,44 @@ def plan_release(root: Path = Path(".")) -> Session:
     return session
 
 
-# ---------------------------------------------------------------- publish
+# ---------------------------------------------------------------- transfer
 
 
 def commit_message(session: Session) -> tuple[str, str]:
     code = session.code
-    short = (code["commit"] or "no commit")[:12] + (" + uncommitted changes" if code["dirty"] else "")
-    title = f"Release {session.tag} (code {short})"
+    title = f"Release {session.tag} (code {code.describe()})"
     description = (
-        f"{session.release['title']}\n\nCode: {session.release['links']['code']} at {code['commit']}"
-        + ("\nThe working tree had uncommitted changes (ALLOW_DIRTY=1)." if code["dirty"] else "")
+        f"{session.release['title']}\n\nCode: {session.release['links']['code']} at {code.commit}"
+        + ("\nThe working tree had uncommitted changes (ALLOW_DIRTY=1)." if code.dirty else "")
         + "\nPublished with make publish."
     )
     return title, description
 
 
+def require_own_commits(session: Session, plan: RepoPlan, tip: str) -> None:
+    """After a resumable upload (several "(part N)" commits, `parent_commit` only on the first): every commit
+    between the planned head and `tip` is ours, and `tip` holds exactly the staged files."""
+    t, api = plan.target, session.api
+    for commit in api.list_repo_commits(t.repo_id, repo_type=t.repo_type, revision=tip):
+        if commit.commit_id == plan.head:
+            break
+        if not OUR_COMMIT.match(commit.title or ""):
+            raise UserError(
+                f"someone else committed to {t.repo_type} {t.repo_id} during the upload ({commit.title!r}); "
+                "nothing is tagged: check the repository, then run make publish again"
+            )
+    differs = [c.path for c in compare(local_files(t.folder), remote_files(api, t, tip)) if c.status != "unchanged"]
+    if t.key == "model":
+        differs = [p for p in differs if p != LOCK_FILE]
+    if differs:
+        raise UserError(
+            f"{t.repo_type} {t.repo_id} at {tip[:12]} does not hold the staged files after the upload "
+            f"({', '.join(differs[:3])}); nothing is tagged: run make publish again"
+        )
+
+
 def push_changes(session: Session, plan: RepoPlan, threshold_bytes: float, say: Callable[[str], None]) -> str:
-    """Create the repository if needed and make the one commit carrying every change; returns main's commit id."""
+    """Create the repository if needed and commit every change; returns the commit that holds the release."""
     t, api = plan.target, session.api
     with hub_call(f"creating {t.repo_type} {t.repo_id}", session.token):
         api.create_repo(t.repo_id, repo_type=t.repo_type, private=plan.private, exist_ok=True, space_sdk=t.sdk)
@@ -332,8 +414,9 @@ def push_changes(session: Session, plan: RepoPlan, threshold_bytes: float, say: 
     folder = t.folder
     with hub_call(f"uploading to {t.repo_type} {t.repo_id}", session.token):
         if plan.bytes_to_send > threshold_bytes:
-            # Large artifacts: huggingface_hub 2.0 removed upload_large_folder in favour of upload_folder, whose
-            # Xet transfers resume at the chunk level; it also keeps the one-commit rule (deletions included).
+            # Large artifacts: upload_folder is huggingface_hub's resumable path. With Xet storage (the Hub's
+            # default) it commits a large folder in several commits, "<title> (part N)", and `parent_commit`
+            # guards only the first; the last part is what gets recorded and tagged, once checked.
             say(f"{t.key}: {plan.bytes_to_send:,} bytes is above the large-upload threshold; using the resumable path")
             info = api.upload_folder(
                 repo_id=t.repo_id,
@@ -344,6 +427,7 @@ def push_changes(session: Session, plan: RepoPlan, threshold_bytes: float, say: 
                 delete_patterns=[c.path for c in plan.to_delete] or None,
                 parent_commit=plan.head,
             )
+            require_own_commits(session, plan, info.oid)
         else:
             operations = [CommitOperationAdd(c.path, str(folder / c.path)) for c in plan.to_send]
             operations += [CommitOperationDelete(c.path) for c in plan.to_delete]
@@ -389,7 +473,11 @@ def collect(session: Session, say: Callable[[str], None]) -> str:
     return collection.slug
 
 
-def release_record(session: Session, commits: dict[str, str], collection: str, model_commit: str) -> dict[str, Any]:
+def release_record(
+    session: Session, commits: dict[str, str], collection: str, model_commit: str, checks: list[Item]
+) -> dict[str, Any]:
+    from huggingface_hub import ModelCard
+
     repositories = {}
     for plan in session.plans:
         t = plan.target
@@ -400,28 +488,29 @@ def release_record(session: Session, commits: dict[str, str], collection: str, m
             "tag": session.tag,
             "files": {path: sha256_file(file) for path, file in local_files(t.folder).items()},
         }
+    card = ModelCard.load(session.plan("model").target.folder / "README.md")
+    model_index = [
+        {"type": r.metric_type, "name": r.metric_name, "value": r.metric_value, "split": r.dataset_split}
+        for r in card.data.eval_results or []
+    ]
     return {
-        "format": 1,
+        "format": FORMAT,
         "title": session.release["title"],
         "version": session.release["version"],
         "tag": session.tag,
-        "code": {
-            "repository": session.release["links"]["code"],
-            "commit": session.code["commit"],
-            "dirty": session.code["dirty"],
-        },
+        "code": {"repository": session.release["links"]["code"], **session.code.as_record()},
         "collection": collection,
         "repositories": repositories,
+        "model_index": model_index,
+        "checks": [item.name for item in checks if item.status == "ok"],
         "note": f"The model repository's tag points at the commit that adds {LOCK_FILE} on top of repositories.model.commit.",
     }
 
 
-def lock_bytes(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
-
-
 def previous_model_commit(session: Session, plan: RepoPlan) -> str:
     """The content commit the model repository's current release record names, when its files are ours."""
+    import json
+
     if plan.remote_lock_oid is None:
         return plan.head  # type: ignore[return-value]
     with hub_call(f"reading {LOCK_FILE} from {plan.target.repo_id}", session.token):
@@ -434,31 +523,115 @@ def previous_model_commit(session: Session, plan: RepoPlan) -> str:
     return previous.get("commit") if previous.get("files") == ours else plan.head  # type: ignore[return-value]
 
 
-def publish(root: Path = Path("."), *, allow_dirty: bool = False, say: Callable[[str], None] = print) -> dict[str, Any]:
+# ---------------------------------------------------------------- tags
+
+
+def tag_state(session: Session) -> str:
+    """none, partial (some repositories carry the tag: a run was killed or failed while tagging) or complete."""
+    tagged = sum(p.tag_commit is not None for p in session.plans)
+    return "none" if tagged == 0 else "complete" if tagged == len(session.plans) else "partial"
+
+
+def settle_half_tagged(session: Session, say: Callable[[str], None]) -> None:
+    """A half-tagged version was never released: finish it when its tagged content is this release's, else take
+    its tags back so this run can release it whole."""
+    tagged = [p for p in session.plans if p.tag_commit is not None]
+    names = ", ".join(p.target.key for p in tagged)
+    if all(p.released for p in tagged):
+        say(f"{session.tag} is half-tagged ({names}) on this release's content: finishing it")
+        return
+    for plan in tagged:
+        t = plan.target
+        with hub_call(f"removing the tag {session.tag} of the half-released {t.repo_type} {t.repo_id}", session.token):
+            session.api.delete_tag(t.repo_id, tag=session.tag, repo_type=t.repo_type)
+        plan.tag_commit, plan.tag_differs = None, []
+    say(f"{session.tag} was half-tagged ({names}) on other content: rolled back (tags removed), releasing it whole now")
+
+
+def tag_all(session: Session, revisions: dict[str, str], say: Callable[[str], None]) -> None:
+    """Tag every repository; if any tag fails, remove the ones this run made, so the version stays unreleased."""
+    created: list[RepoPlan] = []
+    try:
+        for plan in session.plans:
+            if plan.released:
+                continue
+            t = plan.target
+            with hub_call(f"tagging {t.repo_type} {t.repo_id}", session.token):
+                session.api.create_tag(
+                    t.repo_id,
+                    tag=session.tag,
+                    revision=revisions[t.key],
+                    repo_type=t.repo_type,
+                    tag_message=f"Release {session.tag}",
+                    exist_ok=True,
+                )
+            created.append(plan)
+    except UserError as exc:
+        kept = []
+        for plan in created:
+            t = plan.target
+            try:
+                with hub_call("rollback", session.token):
+                    session.api.delete_tag(t.repo_id, tag=session.tag, repo_type=t.repo_type)
+            except UserError:
+                kept.append(t.key)
+        undone = (
+            f"the tags this run made were removed ({', '.join(p.target.key for p in created)})"
+            if created and not kept
+            else f"the tags on {', '.join(kept)} could not be removed either: the next make publish finishes or rolls back the half-tagged version"
+            if kept
+            else "no tag was made"
+        )
+        raise UserError(f"{exc}; {undone}, so {session.tag} is not released yet") from None
+
+
+# ---------------------------------------------------------------- publish
+
+
+def publish(
+    root: Path = Path("."),
+    *,
+    allow_dirty: bool = False,
+    adopt: bool = False,
+    say: Callable[[str], None] = print,
+) -> dict[str, Any]:
     root = Path(root)
-    say("staging build/release/ (make cards)")
+    with release_lock(root, "make publish"):
+        return _publish(root, allow_dirty, adopt, say)
+
+
+def _publish(root: Path, allow_dirty: bool, adopt: bool, say: Callable[[str], None]) -> dict[str, Any]:
+    say("staging build/release/ from what git tracks (make cards)")
     build_release(root)
-    failed = [item for item in check_release(root) if item.status == "fail"]
+    say("checking the staged release (make check-release; the model, dataset and demo run in fresh processes)")
+    items = check_release(root)
+    failed = [item for item in items if item.status == "fail"]
     for item in failed:
         say(item.line())
     if failed:
         raise UserError(f"make check-release found {len(failed)} ✗ (above); fix them, then run make publish again")
-    say("✓ make check-release passed")
+    say(f"✓ make check-release passed ({len(items)} checks)")
     session = open_session(root, root / BUILD, need_write=True)
     require_clean(session.code, allow_dirty)
+    require_git_tag(root, session.tag, session.code)
     scan_for_token([p.target.folder for p in session.plans], session.token)
-    conflicts = [p for p in session.plans if p.tag_commit and p.tag_differs]
-    if conflicts:
-        p = conflicts[0]
-        raise UserError(
-            f"{p.target.repo_type} {p.target.repo_id} already has tag {p.tag} on other content "
-            f"({', '.join(p.tag_differs[:3])} differ); a published version never changes: "
-            f"bump it with make release VERSION=<next version>"
-        )
-    if all(p.released for p in session.plans):
+    require_ours(session, adopt, say)
+    state = tag_state(session)
+    if state == "complete":
+        differs = [p for p in session.plans if p.tag_differs]
+        if differs:
+            p = differs[0]
+            raise UserError(
+                f"{p.target.repo_type} {p.target.repo_id} already has tag {p.tag} on other content "
+                f"({', '.join(p.tag_differs[:3])} differ); a published version never changes: "
+                f"bump it with make release VERSION=<next version>"
+            )
         say(f"{session.tag} is already published: every repository has tag {session.tag} on exactly these files")
         fetch_record(session, root)
+        tag_code(session, say)
         return {"tag": session.tag, "commits": {}, "already_published": True}
+    if state == "partial":
+        settle_half_tagged(session, say)
 
     threshold = float(session.release["publish"]["large_folder_threshold_gb"]) * GB
     commits: dict[str, str] = {}
@@ -469,9 +642,9 @@ def publish(root: Path = Path("."), *, allow_dirty: bool = False, say: Callable[
             made = plan.to_send or plan.to_delete
             model_commit = commits["model"] if made else previous_model_commit(session, plan)
     slug = collect(session, say)
-    record = release_record(session, commits, slug, model_commit or commits["model"])
+    record = release_record(session, commits, slug, model_commit or commits["model"], items)
     data = lock_bytes(record)
-    model = next(p for p in session.plans if p.target.key == "model")
+    model = session.plan("model")
     model_tip = commits["model"]
     if git_blob_sha1_of(data) != model.remote_lock_oid:
         title, _ = commit_message(session)
@@ -486,35 +659,38 @@ def publish(root: Path = Path("."), *, allow_dirty: bool = False, say: Callable[
             )
         model_tip = info.oid
         say(f"model: {LOCK_FILE} committed ({info.oid[:12]})")
+    revisions = {key: (model_tip if key == "model" else commit) for key, commit in commits.items()}
+    tag_all(session, revisions, say)
     atomic_write_bytes(root / LOCK_FILE, data)
-    say(f"wrote {LOCK_FILE}, the release record (commit it to keep it with the code)")
-    for plan in session.plans:
-        revision = model_tip if plan.target.key == "model" else commits[plan.target.key]
-        if plan.released:
-            continue
-        with hub_call(f"tagging {plan.target.repo_type} {plan.target.repo_id}", session.token):
-            session.api.create_tag(
-                plan.target.repo_id,
-                tag=session.tag,
-                revision=revision,
-                repo_type=plan.target.repo_type,
-                tag_message=f"Release {session.tag}",
-                exist_ok=True,
-            )
-    say(f"✓ published {session.tag}: every repository is tagged")
+    say(f"✓ published {session.tag}: every repository is tagged; wrote {LOCK_FILE}, the release record (commit it)")
+    tag_code(session, say)
     for plan in session.plans:
         prefix = {"model": "", "dataset": "datasets/", "space": "spaces/"}[plan.target.repo_type]
-        say(f"  {plan.target.key:<8} {session.api.endpoint}/{prefix}{plan.target.repo_id}/tree/{session.tag}")
+        visibility = "private" if plan.private else "public"
+        say(
+            f"  {plan.target.key:<8} {session.api.endpoint}/{prefix}{plan.target.repo_id}/tree/{session.tag}  ({visibility})"
+        )
     if any(p.private for p in session.plans):
-        say("The repositories are private; make release-public opens them when you are ready.")
+        say("Private repositories stay private until make release-public opens them.")
     return {"tag": session.tag, "commits": commits, "model_tip": model_tip, "record": record}
+
+
+def tag_code(session: Session, say: Callable[[str], None]) -> None:
+    """Give the code commit the release's tag in git too (not for a dirty tree: no commit holds that code)."""
+    code = session.code
+    if code.dirty or code.commit is None:
+        say(f"note: the code had uncommitted changes, so git gets no tag {session.tag}")
+        return
+    if tag_commit(session.root, session.tag) is None:
+        create_tag(session.root, session.tag, code.commit, f"Release {session.tag}")
+        say(f"git tag {session.tag} on {code.commit[:12]} (push it: git push origin {session.tag})")
 
 
 def fetch_record(session: Session, root: Path) -> None:
     """Bring the published release record home when it is missing locally."""
     if (root / LOCK_FILE).is_file():
         return
-    model = next(p for p in session.plans if p.target.key == "model")
+    model = session.plan("model")
     with hub_call(f"reading {LOCK_FILE} from {model.target.repo_id}", session.token):
         path = session.api.hf_hub_download(model.target.repo_id, LOCK_FILE, revision=session.tag)
     atomic_write_bytes(root / LOCK_FILE, Path(path).read_bytes())
@@ -564,15 +740,16 @@ def main(argv: list[str] | None = None) -> Any:
     parser.add_argument("action", choices=("plan", "publish", "public"), help="what to do")
     parser.add_argument("--root", default=".", help="project root (default: current directory)")
     parser.add_argument("--allow-dirty", action="store_true", help="publish from a tree with uncommitted changes")
+    parser.add_argument("--adopt", action="store_true", help="publish into repositories no release of ours made")
     parser.add_argument("--yes", action="store_true", help="make-public without the confirmation prompt")
     args = parser.parse_args(argv)
     root = Path(args.root)
     say = lambda line: print(line, flush=True)  # noqa: E731 - progress must show while uploads run
     if args.action == "plan":
-        return run(lambda: plan_release(root))
+        return run(lambda: plan_release(root), unexpected="publish-plan")
     if args.action == "public":
-        return run(lambda: make_public(root, yes=args.yes, say=say))
-    return run(lambda: publish(root, allow_dirty=args.allow_dirty, say=say))
+        return run(lambda: make_public(root, yes=args.yes, say=say), unexpected="release-public")
+    return run(lambda: publish(root, allow_dirty=args.allow_dirty, adopt=args.adopt, say=say), unexpected="publish")
 
 
 if __name__ == "__main__":

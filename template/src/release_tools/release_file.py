@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+from packaging.version import InvalidVersion, Version
+
 from .cli import UserError
-from .config import read_yaml
 
 RELEASE_FILE = "release.yaml"
 
@@ -28,7 +30,80 @@ HUB_LICENSES = frozenset(
 )
 ARXIV_ID = re.compile(r"^[0-9]{2}(0[1-9]|1[0-2])\.[0-9]{4,5}(v[1-9][0-9]*)?$")
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
-VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+([.-]?(a|b|rc|post|dev)[0-9]+)?$")
+# A Hub user or organisation name, as the copier question accepts it.
+NAMESPACE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,40}[A-Za-z0-9])?$")
+VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+([.-]?(a|b|rc|post|dev)[0-9]+)?$", re.IGNORECASE)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Text limits, as in copier.yml; a tag or list item longer than this is a mistake, not a tag.
+LIMITS = {"title": 300, "description": 500, "authors.name": 200, "authors.affiliation": 300, "item": 100}
+MAX_ITEMS = 100
+MAX_BYTES = 256 * 1024
+HUB_REPOS = ("hub.model", "hub.dataset", "hub.demo", "hub.page")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: `&a` / `*a` can expand into billions of nodes (an alias bomb)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1
+            raise UserError(
+                f"{RELEASE_FILE} line {line}: YAML anchors and aliases (&name, *name) are not allowed; write the value out"
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_release_text(raw: bytes, name: str = RELEASE_FILE) -> Any:
+    """UTF-8 YAML without anchors or aliases; every problem is one line naming the file."""
+    if len(raw) > MAX_BYTES:
+        raise UserError(f"{name} is {len(raw):,} bytes; it holds metadata only and must stay under {MAX_BYTES:,}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"{name} line {line}: byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+        ) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{name} is not valid YAML{where}; fix the syntax there") from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits, lists nested thousands deep
+        raise UserError(f"{name} holds a value too large or too deeply nested to be metadata; fix it") from None
+
+
+def normalized_version(value: str) -> str | None:
+    """The PEP 440 normal form (`01.2.3` -> `1.2.3`, `1.0.0-rc1` -> `1.0.0rc1`), or None if it is no release version."""
+    try:
+        version = Version(value)
+    except InvalidVersion:
+        return None
+    if version.local or version.epoch or len(version.release) != 3:
+        return None
+    return str(version)
+
+
+def https_url(value: Any) -> bool:
+    """An https:// URL without spaces or control characters: the only links a card or page may carry."""
+    return (
+        isinstance(value, str)
+        and value.startswith("https://")
+        and len(value) > len("https://")
+        and not re.search(r"[\s<>\"'`]", value)
+        and not CONTROL.search(value)
+    )
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as an error message quotes it: repr, cut to `limit` characters (a bad value may be huge)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        text = f"<{type(value).__name__} too long to show>"
+    return text if len(text) <= limit else text[: limit - 4] + "…" + text[-3:]
 
 
 def _get(data: dict, dotted: str) -> Any:
@@ -44,84 +119,167 @@ def release_problems(data: Any, path: str = RELEASE_FILE) -> list[str]:
         return [f"{path}: must be a YAML mapping with title, description, version, authors, hub, license and model"]
     problems = []
 
+    def problem(field: str, text: str) -> None:
+        problems.append(f"{path}: field '{field}' {text}")
+
     def need(field: str, kind: type | tuple, fix: str, *, optional: bool = False) -> Any:
         value = _get(data, field)
         if value is None and optional:
             return None
-        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
-            problems.append(
-                f"{path}: field '{field}' is missing or not a {getattr(kind, '__name__', 'valid value')}; {fix}"
-            )
+        # no field is a boolean, and YAML reads `yes` as True: a bool is never the right type
+        if not isinstance(value, kind) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+            name = getattr(kind, "__name__", "valid value")
+            problem(field, f"is missing or not a {name}; {fix}")
             return None
         return value
 
-    need("title", str, "set the paper or project title")
-    need("package", str, "set the Python package of the research code (the folder under src/)")
-    need("citation_key", str, "set a BibTeX key such as digits2026")
-    need("year", int, "set the publication year, e.g. 2026")
-    need("description", str, "set a one-sentence description")
+    def one_line(field: str, value: Any, limit: int) -> None:
+        if isinstance(value, str):
+            if len(value) > limit:
+                problem(field, f"is {len(value):,} characters; at most {limit} are allowed")
+            elif CONTROL.search(value):
+                problem(field, "must be one line of text without control characters")
+
+    def strings(field: str, fix: str) -> None:
+        items = need(field, list, f"use a YAML list of strings (possibly empty: []); {fix}")
+        if items is None:
+            return
+        if len(items) > MAX_ITEMS:
+            problem(field, f"has {len(items)} items; at most {MAX_ITEMS} are allowed")
+            return
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                problem(f"{field}[{i}]", f"is {shown(item)}; every item must be a non-empty string")
+                return
+            one_line(f"{field}[{i}]", item, LIMITS["item"])
+
+    one_line("title", need("title", str, "set the paper or project title"), LIMITS["title"])
+    one_line("description", need("description", str, "set a one-sentence description"), LIMITS["description"])
+    package = need("package", str, "set the Python package of the research code (the folder under src/)")
+    if package and not package.isidentifier():
+        problem("package", f"is {shown(package)}; use the Python package name, e.g. digit_cnn")
+    key = need("citation_key", str, "set a BibTeX key such as digits2026")
+    if key and not re.fullmatch(r"[A-Za-z0-9_:.-]{1,100}", key):
+        problem("citation_key", f"is {shown(key)}; use letters, digits, '_', ':', '.' or '-', e.g. digits2026")
+    year = need("year", int, "set the publication year, e.g. 2026")
+    if year is not None and not 1900 <= year <= 2200:
+        problem("year", f"is {shown(year)}; use the publication year, e.g. 2026")
     version = need("version", str, "set a version like 0.1.0 (quote it)")
-    if version and not VERSION.match(version):
-        problems.append(f"{path}: field 'version' is {version!r}; use MAJOR.MINOR.PATCH like 0.1.0")
+    if version and (not VERSION.match(version) or normalized_version(version) is None):
+        problem("version", f"is {shown(version)}; use MAJOR.MINOR.PATCH like 0.1.0 (optionally rc1, post1, ...)")
     arxiv = need("arxiv_id", str, "use null or an id like 2501.01234", optional=True)
     if arxiv and not ARXIV_ID.match(arxiv):
-        problems.append(
-            f"{path}: field 'arxiv_id' is {arxiv!r}; use YYMM.NNNN or YYMM.NNNNN (optional vN), e.g. 2501.01234"
-        )
+        problem("arxiv_id", f"is {shown(arxiv)}; use YYMM.NNNN or YYMM.NNNNN (optional vN), e.g. 2501.01234")
     authors = need("authors", list, "list the authors as mappings with name and affiliation")
     for i, author in enumerate(authors or []):
-        if not isinstance(author, dict) or not str(author.get("name") or "").strip():
-            problems.append(f"{path}: field 'authors[{i}].name' is missing; give every author a name and affiliation")
+        if not isinstance(author, dict) or not isinstance(author.get("name"), str) or not author["name"].strip():
+            problem(f"authors[{i}].name", "is missing; give every author a name and affiliation")
+            continue
+        one_line(f"authors[{i}].name", author["name"], LIMITS["authors.name"])
+        affiliation = author.get("affiliation")
+        if affiliation is not None and not isinstance(affiliation, str):
+            problem(f"authors[{i}].affiliation", "must be text, e.g. University of London")
+        one_line(f"authors[{i}].affiliation", affiliation, LIMITS["authors.affiliation"])
+        for extra in ("email", "orcid"):
+            if author.get(extra) is not None and not isinstance(author[extra], str):
+                problem(f"authors[{i}].{extra}", "must be text")
     need("links.code", str, "set the code repository URL, e.g. https://github.com/OWNER/REPO")
-    for field in ("hub.model", "hub.dataset", "hub.demo", "hub.page"):
+    for field in ("links.code", "links.venue", "links.page_url"):
+        value = _get(data, field)
+        if value is not None and not https_url(value):
+            problem(field, f"is {shown(value)}; use an https:// URL (or null where allowed)")
+    namespace = need("hub.namespace", str, "set the Hugging Face user or organisation, e.g. my-lab")
+    if namespace and (not NAMESPACE.match(namespace) or "--" in namespace or ".." in namespace):
+        problem("hub.namespace", f"is {shown(namespace)}; use a Hugging Face user or organisation name like my-lab")
+    seen: dict[str, str] = {}
+    for field in HUB_REPOS:
         repo = need(field, str, "set a Hub repository id like my-lab/my-model")
         if repo and not REPO_ID.match(repo):
-            problems.append(
-                f"{path}: field '{field}' is {repo!r}; use NAMESPACE/NAME with letters, digits, '-', '_' or '.'"
-            )
+            problem(field, f"is {shown(repo)}; use NAMESPACE/NAME with letters, digits, '-', '_' or '.'")
+        elif repo and repo.lower() in seen:
+            problem(field, f"is {repo}, the same repository as {seen[repo.lower()]}; give each repository its own name")
+        elif repo:
+            seen[repo.lower()] = field
     visibility = _get(data, "hub.visibility")
     if visibility not in ("private", "public"):
-        problems.append(f"{path}: field 'hub.visibility' is {visibility!r}; use private or public")
+        problem("hub.visibility", f"is {shown(visibility)}; use private or public")
     need("license.code", str, "set the code license, e.g. Apache-2.0")
     for kind in ("model", "data"):
         license_id = need(f"license.{kind}", str, "set a Hugging Face license id, e.g. apache-2.0")
         if license_id and license_id not in HUB_LICENSES:
-            problems.append(
-                f"{path}: field 'license.{kind}' is {license_id!r}, not a Hugging Face license id; use e.g. apache-2.0, mit, cc-by-4.0, or other with license.{kind}_name and license.{kind}_link"
+            problem(
+                f"license.{kind}",
+                f"is {shown(license_id)}, not a Hugging Face license id; use e.g. apache-2.0, mit, cc-by-4.0, or other with license.{kind}_name and license.{kind}_link",
             )
         if license_id == "other":
-            need(
+            name = need(
                 f"license.{kind}_name",
                 str,
                 f"license.{kind} is other: give the license a short id, e.g. my-lab-license",
             )
-            need(f"license.{kind}_link", str, f"license.{kind} is other: link its full text (URL or file name)")
-    need("model.pipeline_tag", str, "set the Hub pipeline tag, e.g. image-classification")
-    need("model.library_name", str, "set the library name, e.g. pytorch")
+            if name and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]{0,98}[a-z0-9])?", name):
+                problem(f"license.{kind}_name", f"is {shown(name)}; use lowercase letters, digits, '-' and '.'")
+            link = need(f"license.{kind}_link", str, f"license.{kind} is other: link its full text (URL or file name)")
+            if link and not (
+                https_url(link) or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*", link)
+            ):
+                problem(
+                    f"license.{kind}_link",
+                    f"is {shown(link)}; use an https:// URL or a file name in the project like LICENSE.model.md",
+                )
+    tag = need("model.pipeline_tag", str, "set the Hub pipeline tag, e.g. image-classification")
+    if tag and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag):
+        problem("model.pipeline_tag", f"is {shown(tag)}; use a Hub pipeline tag such as image-classification")
+    library = need("model.library_name", str, "set the library name, e.g. pytorch")
+    one_line("model.library_name", library, LIMITS["item"])
     for field in ("model.language", "model.tags", "model.datasets"):
-        need(field, list, "use a YAML list (possibly empty: [])")
-    need("model.base_model", str, "use null or a Hub model id", optional=True)
+        strings(field, "e.g. [en]" if field == "model.language" else "e.g. [image-classification]")
+    one_line(
+        "model.base_model", need("model.base_model", str, "use null or a Hub model id", optional=True), LIMITS["item"]
+    )
+    demo = _get(data, "demo")
+    if demo is not None and not isinstance(demo, dict):
+        problem("demo", "must be a mapping with emoji and python_version")
+    one_line("demo.emoji", need("demo.emoji", str, 'use one emoji, e.g. "🔢"', optional=True), 8)
+    python = need("demo.python_version", str, 'quote the version, e.g. "3.11"', optional=True)
+    if python and not re.fullmatch(r"3\.[0-9]{1,2}", python):
+        problem("demo.python_version", f'is {shown(python)}; use a Python version like "3.11"')
     threshold = need(
         "publish.large_folder_threshold_gb",
         (int, float),
         "add `publish: {large_folder_threshold_gb: 5}` (copier update --trust adds it to older projects)",
     )
-    if isinstance(threshold, bool) or (threshold is not None and threshold < 0):
-        problems.append(f"{path}: field 'publish.large_folder_threshold_gb' is {threshold!r}; use a size in GB like 5")
+    if threshold is not None and threshold < 0:
+        problem("publish.large_folder_threshold_gb", f"is {shown(threshold)}; use a size in GB like 5")
+    checks = _get(data, "checks")
+    if checks is not None and not isinstance(checks, dict):
+        problem("checks", "must be a mapping such as {metric_tolerance: 0}")
+    tolerance = need("checks.metric_tolerance", (int, float), "use a number like 0 or 1e-4", optional=True)
+    if tolerance is not None and not 0 <= tolerance <= 1:
+        problem(
+            "checks.metric_tolerance", f"is {shown(tolerance)}; use the largest accepted |difference|, e.g. 0 or 1e-4"
+        )
     return problems
 
 
 def load_release(root: Path = Path("."), name: str = RELEASE_FILE) -> dict[str, Any]:
+    """The checked release metadata, with the version in its PEP 440 normal form."""
     path = Path(root) / name
     if not path.is_file():
         raise UserError(
             f"{name} not found in {Path(root).resolve()}; it holds the release metadata, restore it from git"
         )
-    data = read_yaml(path, name)
+    data = parse_release_text(path.read_bytes(), name)
     problems = release_problems(data, name)
     if problems:
         raise UserError(problems[0])
+    data["version"] = normalized_version(data["version"])
     return data
+
+
+def metric_tolerance(release: dict[str, Any]) -> float:
+    """How far a re-run metric may differ from the reported one: exact (0) unless release.yaml says otherwise."""
+    return float((release.get("checks") or {}).get("metric_tolerance") or 0)
 
 
 def hub_url(kind: str, repo_id: str) -> str:

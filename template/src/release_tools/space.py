@@ -23,20 +23,20 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
-from .files import atomic_write_text
+from .files import atomic_write_text, read_text
+from .gitrepo import TrackedTree
 from .release_file import license_label, release_links, release_tag
 
 APP = "demo/app.py"
 # The page is code-licensed; Hub license ids of the code licenses the template offers.
 CODE_LICENSE_IDS = {"Apache-2.0": "apache-2.0", "MIT": "mit", "BSD-3-Clause": "bsd-3-clause", "GPL-3.0-only": "gpl-3.0"}
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
-def pinned_requirements(root: Path) -> str:
+def pinned_requirements(tree: TrackedTree) -> str:
     """The project's runtime dependencies at the versions of requirements.lock, gradio left out."""
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads(read_text(tree.file("pyproject.toml"), "pyproject.toml"))["project"]
     locked = {}
-    for line in (root / "requirements.lock").read_text(encoding="utf-8").splitlines():
+    for line in read_text(tree.file("requirements.lock"), "requirements.lock").splitlines():
         name, sep, version = line.strip().partition("==")
         if sep and not name.startswith("#"):
             locked[canonicalize_name(name)] = version
@@ -59,7 +59,7 @@ def space_data(release: dict[str, Any], **fields: Any) -> SpaceCardData:
     """Metadata both Spaces share (title, emoji, linked model and dataset), plus their own `fields`."""
     return SpaceCardData(
         title=release["title"],
-        emoji=release.get("demo", {}).get("emoji", "🔢"),
+        emoji=(release.get("demo") or {}).get("emoji", "🔢"),
         colorFrom="indigo",
         colorTo="blue",
         models=[release["hub"]["model"]],
@@ -76,7 +76,7 @@ def space_card(release: dict[str, Any]) -> SpaceCard:
         release,
         sdk="gradio",
         sdk_version=importlib.metadata.version("gradio"),
-        python_version=str(release.get("demo", {}).get("python_version", "3.11")),
+        python_version=str((release.get("demo") or {}).get("python_version", "3.11")),
         app_file="app.py",
         license=release["license"]["model"],
     )
@@ -99,24 +99,21 @@ def page_space_card(release: dict[str, Any]) -> SpaceCard:
     return SpaceCard(f"---\n{data.to_yaml()}\n---\n{body}")
 
 
-def stage_space(root: Path, release: dict[str, Any], target: Path) -> None:
-    """Write the demo Space into `target` (a fresh directory inside the release staging area)."""
-    app = root / APP
-    if not app.is_file():
-        raise UserError(f"{APP} not found; restore the demo app from git")
+def stage_space(tree: TrackedTree, release: dict[str, Any], target: Path, examples: list[Path]) -> None:
+    """Write the demo Space into `target` (a fresh directory inside the release staging area): the app and the
+    code it imports as git tracks them, release.yaml, the example inputs `make data` recorded, and the card."""
     try:
         importlib.metadata.version("gradio")
     except importlib.metadata.PackageNotFoundError:
         raise UserError("gradio is not installed, so the Space's sdk_version is unknown; run make setup") from None
     target.mkdir()
-    shutil.copy2(app, target / "app.py")
+    tree.copy(APP, target / "app.py")
     for package in (release["package"], "release_tools"):
-        shutil.copytree(root / "src" / package, target / package, ignore=IGNORED)
-    shutil.copy2(root / "release.yaml", target / "release.yaml")
-    examples = sorted((root / "data" / "examples").glob("*.png"))
-    if examples:
-        (target / "examples").mkdir()
-        for example in examples:
-            shutil.copy2(example, target / "examples" / example.name)
-    atomic_write_text(target / "requirements.txt", pinned_requirements(root))
+        if not tree.copy_folder(f"src/{package}", target / package):
+            raise UserError(f"src/{package}/ has no files tracked by git; git add it and commit")
+    tree.copy("release.yaml", target / "release.yaml")
+    for example in examples:
+        (target / "examples").mkdir(exist_ok=True)
+        shutil.copyfile(example, target / "examples" / example.name)
+    atomic_write_text(target / "requirements.txt", pinned_requirements(tree))
     atomic_write_text(target / "README.md", str(space_card(release)))

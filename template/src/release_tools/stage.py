@@ -1,14 +1,18 @@
 """`make cards`: stage build/release/ exactly as it will be uploaded, and refresh README.md and CITATION.cff.
 
-Inputs: release.yaml, results/metrics.json, results/benchmark.json, the evaluated checkpoint's run.json,
-data/manifest.json. Outputs: build/release/{model,dataset}/ with their cards, build/release/ANNOUNCEMENT.md,
-README.md blocks, CITATION.cff. The staging directory appears whole or not at all.
+Inputs: what git tracks (release.yaml, card templates, the demo app and the code it imports, page inputs),
+and the artifacts the code wrote, bound by their hashes: results/metrics.json and results/benchmark.json, the
+evaluated checkpoint (its weights hash is in metrics.json), data/ (data/manifest.json). Untracked and ignored
+files are never staged, and a symbolic link on the way to any input is refused. Outputs:
+build/release/{model,dataset,space,page}/ with their cards, build/release/ANNOUNCEMENT.md, README.md blocks,
+CITATION.cff. The staging directory appears whole or not at all, and one release command runs at a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +22,34 @@ import pyarrow.parquet as pq
 from .cards import common_context, render_dataset_card, render_model_card
 from .citation import citation_cff
 from .cli import UserError, run
-from .files import atomic_directory, atomic_write_text, read_json_object, sha256_file
+from .files import atomic_directory, atomic_write_text, read_json_object, read_text, sha256_file
+from .gitrepo import TrackedTree, refuse_links
+from .lock import release_lock
 from .manifest import read_manifest, verified_file
-from .page import build_page
+from .page import load_page_inputs, page_notes, write_page
 from .readme_blocks import metric_rows, render_readme
-from .release_file import load_release, release_links
-from .space import page_space_card, stage_space
+from .release_file import RELEASE_FILE, load_release, release_links
+from .space import stage_space
 
 BUILD = Path("build/release")
 MODEL_FILES = ("model.safetensors", "config.json", "run.json")
 ANNOUNCEMENT_TEMPLATE = "cards/announcement.md.j2"
+CARD_TEMPLATES = ("cards/model_card.md.j2", "cards/dataset_card.md.j2", ANNOUNCEMENT_TEMPLATE)
+RESULTS = ("results/metrics.json", "results/benchmark.json")
 
 
 def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
     """The checkpoint results/metrics.json was computed on, after checking its weights are unchanged."""
-    checkpoint = root / str(metrics.get("checkpoint", ""))
+    name = str(metrics.get("checkpoint") or "")
+    if not name or Path(name).is_absolute() or ".." in Path(name).parts:
+        raise UserError(
+            f"results/metrics.json: field 'checkpoint' ({name or None}) must be a checkpoint folder inside the project; run `make eval`"
+        )
+    checkpoint = refuse_links(root, name)
     weights = checkpoint / "model.safetensors"
-    if not metrics.get("checkpoint") or not weights.is_file():
+    if weights.is_symlink():
+        raise UserError(f"{name}/model.safetensors is a symbolic link; a release never follows links: copy the file in")
+    if not weights.is_file():
         raise UserError(
             f"results/metrics.json: field 'checkpoint' ({metrics.get('checkpoint')}) has no model.safetensors; run `make eval` on an existing checkpoint"
         )
@@ -45,8 +60,12 @@ def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
     return checkpoint
 
 
-def load_inputs(root: Path) -> dict[str, Any]:
+def load_inputs(root: Path, tree: TrackedTree | None = None) -> dict[str, Any]:
+    tree = tree or TrackedTree(root)
+    tree.file(RELEASE_FILE)
     release = load_release(root)
+    for name in RESULTS:
+        refuse_links(root, name)
     metrics = read_json_object(root / "results" / "metrics.json", "run `make eval` to write it", "results/metrics.json")
     if not metric_rows(metrics):
         raise UserError("results/metrics.json holds no numeric metric; run `make eval` to write it")
@@ -57,9 +76,14 @@ def load_inputs(root: Path) -> dict[str, Any]:
         raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
     checkpoint = evaluated_checkpoint(root, metrics)
     run_record = read_json_object(checkpoint / "run.json", "run `make train` again: the checkpoint has no run record")
-    data_dir = root / "data"
+    data_dir = refuse_links(root, "data")
     manifest = read_manifest(data_dir)
+    if not isinstance(manifest["files"], dict) or not manifest["files"]:
+        raise UserError(
+            f"{data_dir / 'manifest.json'} lists no data files, so the dataset would be empty; run `make data`"
+        )
     return {
+        "tree": tree,
         "release": release,
         "metrics": metrics,
         "benchmark": benchmark,
@@ -70,15 +94,27 @@ def load_inputs(root: Path) -> dict[str, Any]:
     }
 
 
+def copy_regular_files(source: Path, target: Path) -> None:
+    """Copy a produced folder (TensorBoard logs) file by file, refusing symbolic links anywhere in it."""
+    for path in sorted(source.rglob("*")):
+        if path.is_symlink():
+            raise UserError(f"{path} is a symbolic link; a release never follows links: remove it")
+        if path.is_file():
+            (target / path.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / path.relative_to(source))
+
+
 def stage_model(inputs: dict[str, Any], target: Path, root: Path) -> None:
     target.mkdir()
     for name in MODEL_FILES:
         source = inputs["checkpoint"] / name
+        if source.is_symlink():
+            raise UserError(f"{source} is a symbolic link; a release never follows links: copy the file in")
         if not source.is_file():
             raise UserError(f"{source} not found; run `make train` again")
-        shutil.copy2(source, target / name)
+        shutil.copyfile(source, target / name)
     if (inputs["checkpoint"] / "logs").is_dir():  # TensorBoard traces: the Hub shows them in a Metrics tab
-        shutil.copytree(inputs["checkpoint"] / "logs", target / "logs")
+        copy_regular_files(inputs["checkpoint"] / "logs", target / "logs")
     card = render_model_card(root, inputs["release"], inputs["metrics"], inputs["benchmark"], inputs["run"])
     atomic_write_text(target / "README.md", str(card))
 
@@ -99,13 +135,14 @@ def stage_dataset(inputs: dict[str, Any], target: Path, root: Path) -> None:
     (target / "data").mkdir(parents=True)
     for name in inputs["manifest"]["files"]:
         source, _ = verified_file(inputs["data_dir"], name)
-        shutil.copy2(source, target / "data" / name)
+        shutil.copyfile(source, target / "data" / name)
     card = render_dataset_card(root, inputs["release"], staged_split_rows(target / "data"), inputs["manifest"])
     atomic_write_text(target / "README.md", str(card))
 
 
 def render_announcement(root: Path, inputs: dict[str, Any]) -> str:
-    template = jinja2.Template((root / ANNOUNCEMENT_TEMPLATE).read_text(encoding="utf-8"), keep_trailing_newline=True)
+    source = inputs["tree"].file(ANNOUNCEMENT_TEMPLATE)
+    template = jinja2.Template(read_text(source, ANNOUNCEMENT_TEMPLATE), keep_trailing_newline=True)
     headline = metric_rows(inputs["metrics"])[0]
     return template.render(
         headline_metric=headline[0],
@@ -115,18 +152,21 @@ def render_announcement(root: Path, inputs: dict[str, Any]) -> str:
     )
 
 
-def stage_license_file(root: Path, release: dict[str, Any], kind: str, target: Path) -> None:
+def stage_license_file(tree: TrackedTree, release: dict[str, Any], kind: str, target: Path) -> None:
     """A custom (`other`) license linked as a file name must travel with the repository it licenses."""
     link = release["license"].get(f"{kind}_link") if release["license"][kind] == "other" else None
-    if link and not link.startswith(("http://", "https://")):
-        source = root / link
-        if not source.is_file():
+    if link and not link.startswith("https://"):
+        if not (tree.root / link).is_file() and not tree.has(link):
             raise UserError(
                 f"release.yaml: license.{kind}_link names {link}, which does not exist; add the license text there or link a URL"
             )
-        destination = target / link
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, destination)
+        tree.copy(link, target / link)
+
+
+def staged_examples(inputs: dict[str, Any]) -> list[Path]:
+    """The example inputs `make data` wrote and recorded in the manifest, checked against their hashes."""
+    names = sorted(inputs["manifest"].get("examples") or {})
+    return [verified_file(inputs["data_dir"], name, section="examples")[0] for name in names]
 
 
 def build_release(root: Path = Path("."), out: Path | None = None, *, documents: bool = True) -> Path:
@@ -134,21 +174,27 @@ def build_release(root: Path = Path("."), out: Path | None = None, *, documents:
     CITATION.cff alone (make publish-plan renders into a temporary folder and writes nothing in the project)."""
     root = Path(root)
     out = Path(out) if out else root / BUILD
-    for template in ("cards/model_card.md.j2", "cards/dataset_card.md.j2", ANNOUNCEMENT_TEMPLATE):
-        if not (root / template).is_file():
-            raise UserError(f"{template} not found; restore the card template from git (it holds your card prose)")
-    inputs = load_inputs(root)
-    with atomic_directory(out) as staging:
-        stage_model(inputs, staging / "model", root)
-        stage_dataset(inputs, staging / "dataset", root)
-        stage_space(root, inputs["release"], staging / "space")
-        build_page(root, staging / "page")
-        atomic_write_text(staging / "page" / "README.md", str(page_space_card(inputs["release"])))
-        stage_license_file(root, inputs["release"], "model", staging / "model")
-        stage_license_file(root, inputs["release"], "data", staging / "dataset")
-        atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(root, inputs))
-    if documents:
-        render_documents(root, inputs["release"], inputs["metrics"], inputs["benchmark"])
+    with release_lock(root, "make cards"):
+        tree = TrackedTree(root)
+        for template in CARD_TEMPLATES:
+            if not (root / template).is_file() and not tree.has(template):
+                raise UserError(f"{template} not found; restore the card template from git (it holds your card prose)")
+            tree.file(template)
+        inputs = load_inputs(root, tree)
+        page_inputs = load_page_inputs(root, tree)
+        with atomic_directory(out) as staging:
+            stage_model(inputs, staging / "model", root)
+            stage_dataset(inputs, staging / "dataset", root)
+            stage_space(tree, inputs["release"], staging / "space", staged_examples(inputs))
+            (staging / "page").mkdir()
+            write_page(page_inputs, staging / "page")
+            stage_license_file(tree, inputs["release"], "model", staging / "model")
+            stage_license_file(tree, inputs["release"], "data", staging / "dataset")
+            atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(root, inputs))
+        if documents:
+            render_documents(root, inputs["release"], inputs["metrics"], inputs["benchmark"])
+    for note in page_notes(page_inputs):
+        print(f"note: {note}", file=sys.stderr)
     return out
 
 
@@ -156,7 +202,7 @@ def render_documents(
     root: Path, release: dict[str, Any], metrics: dict[str, Any] | None, benchmark: dict[str, Any] | None
 ) -> None:
     """README.md blocks and CITATION.cff; both are rendered before either is written."""
-    readme = render_readme((root / "README.md").read_text(encoding="utf-8"), release, metrics, benchmark)
+    readme = render_readme(read_text(root / "README.md", "README.md"), release, metrics, benchmark)
     citation = citation_cff(release, release_links(release)["model"])
     atomic_write_text(root / "README.md", readme)
     atomic_write_text(root / "CITATION.cff", citation)

@@ -80,9 +80,8 @@ def build_dataset(out_dir: str | Path = "data", seed: int = DEFAULT_SEED) -> dic
             rows[f"{split}.parquet"] = len(index)
         for name in rows:
             os.replace(Path(staging) / name, out_dir / name)
-    manifest = write_manifest(out_dir, rows, source=SOURCE, seed=seed, labels=LABELS, command="make data")
     write_examples(out_dir / "examples", images, labels, splits["test"])
-    return manifest
+    return write_manifest(out_dir, rows, source=SOURCE, seed=seed, labels=LABELS, command="make data")
 
 
 def write_examples(folder: Path, images: np.ndarray, labels: np.ndarray, candidates: np.ndarray) -> list[Path]:
