@@ -24,14 +24,17 @@ from conftest import ROOT, SHARED_ENV, make, render
 ANSWERS = {"project_title": "Sparse Probing", "hf_namespace": "my-lab"}
 PACKAGE = "sparse_probing"
 MIGRATED = "migration v0.2.0: added publish.large_folder_threshold_gb"
-PUBLISH_BLOCK = "\npublish:\n  large_folder_threshold_gb: 5   # above this total, uploads take the resumable large-upload path\n"
+PUBLISH_BLOCK = (
+    "\npublish:\n  large_folder_threshold_gb: 5   # above this total, uploads take the resumable large-upload path\n"
+)
 V010_HEADING, V020_HEADING = "## Updating from the template\n", "## Template updates\n"
 V030_MARKER = "# v0.3.0: a later template change\n"
+IMAGE_EXAMPLE = "{{ '.' if example == 'image-classification' else '' }}"  # the default example's folder
 V010_RESEARCHER_LINES = {
-    "src/{{package_name}}/model.py": "# template v0.1.0\n",
-    "cards/model_card.md.j2": "{# template v0.1.0 #}\n",
-    "configs/default.yaml": "# template v0.1.0\n",
-    "page/abstract.md": "<!-- template v0.1.0 -->\n",
+    f"{IMAGE_EXAMPLE}/src/{{{{package_name}}}}/model.py": "# template v0.1.0\n",
+    f"{IMAGE_EXAMPLE}/cards/model_card.md.j2": "{# template v0.1.0 #}\n",
+    f"{IMAGE_EXAMPLE}/configs/default.yaml": "# template v0.1.0\n",
+    f"{IMAGE_EXAMPLE}/page/abstract.md": "<!-- template v0.1.0 -->\n",
 }
 CONFLICT = re.compile(r"^(<{7} |={7}$|>{7} )", re.M)
 MIN_COPIER = yaml.safe_load((ROOT / "copier.yml").read_text())["_min_copier_version"]
@@ -194,7 +197,8 @@ def test_update_keeps_the_researchers_work_and_migrates_once(
         if name not in {"release.yaml", "README.md"}:
             assert (project / name).read_text(encoding="utf-8") == text, name
     for name, line in V010_RESEARCHER_LINES.items():  # skipped, not merged with the template's new version
-        assert (project / name.replace("{{package_name}}", PACKAGE)).read_text().startswith(line), name
+        relative = name.removeprefix(f"{IMAGE_EXAMPLE}/").replace("{{package_name}}", PACKAGE)
+        assert (project / relative).read_text().startswith(line), name
     # The migration added the block once, as text: the researcher's comments and values are untouched.
     release_text = (project / "release.yaml").read_text(encoding="utf-8")
     assert release_text == mine["release.yaml"] + PUBLISH_BLOCK
@@ -424,7 +428,9 @@ def test_skip_patterns_cover_the_researchers_files(tmp_path: Path) -> None:
         "gitwildmatch", [p.replace("{{ package_name }}", PACKAGE) for p in config["_skip_if_exists"]]
     )
     files = [p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()]
-    researcher = re.compile(rf"^(release\.yaml|configs/.*|cards/.*\.md\.j2|page/.*|src/{PACKAGE}/.*)$")
+    researcher = re.compile(
+        rf"^(release\.yaml|configs/.*|cards/.*\.md\.j2|page/.*|src/{PACKAGE}/.*|demo/ui\.py|tests/example/.*)$"
+    )
     for name in files:
         assert spec.match_file(name) == bool(researcher.match(name)), name
     assert {"release.yaml", "cards/model_card.md.j2", "page/abstract.md", f"src/{PACKAGE}/model.py"} <= {

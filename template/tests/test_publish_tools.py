@@ -1,4 +1,5 @@
-"""Unit tests of the offline parts of publishing: version bump, file comparison, tree state, release file.
+"""Template-owned unit tests of the offline parts of publishing: version bump, file comparison, tree state,
+release file.
 
 Publishing itself is tested against a Hub-compatible server in the template's own test suite.
 """

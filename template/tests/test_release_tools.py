@@ -1,4 +1,4 @@
-"""Unit tests of the template-owned tooling in src/release_tools."""
+"""Template-owned unit tests of the tooling in src/release_tools."""
 
 from __future__ import annotations
 
@@ -104,3 +104,28 @@ def test_percentile_and_table() -> None:
 def test_provenance_outside_git(tmp_path: Path) -> None:
     assert git_state(tmp_path) == {"commit": None, "dirty": None}
     assert "python" in library_versions() and "torch" in library_versions()
+
+
+def test_every_template_owned_file_says_so_in_its_first_line() -> None:
+    """What `make template-update` replaces is marked; what is yours (template_update.RESEARCHER_FILES) is not."""
+    from release_tools.template_update import RESEARCHER_FILES
+
+    root = Path(__file__).resolve().parents[1]
+    owned = [
+        *(root / "src" / "release_tools").rglob("*.py"),
+        *(root / "src" / "release_tools" / "page_assets").iterdir(),
+        *(p for p in (root / "tests").glob("*.py")),
+        root / "demo" / "app.py",
+        root / "Makefile",
+        root / ".pre-commit-config.yaml",
+        *(root / ".github" / "workflows").glob("*.yml"),
+    ]
+
+    def first_line(path: Path) -> str:
+        return (path.read_text(encoding="utf-8").splitlines() or [""])[0]
+
+    unmarked = [p for p in owned if "Template-owned" not in first_line(p)]
+    assert not unmarked, unmarked
+    yours = [p for p in (root / "src").rglob("*.py") if RESEARCHER_FILES.match(p.relative_to(root).as_posix())]
+    yours += [root / "demo" / "ui.py", *(root / "tests" / "example").rglob("*.py")]
+    assert yours and not [p for p in yours if p.is_file() and "Template-owned" in first_line(p)]

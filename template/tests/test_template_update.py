@@ -1,4 +1,5 @@
-"""`make template-update` refuses, with the fix, whatever it could not update safely, and changes nothing.
+"""Template-owned tests: `make template-update` refuses, with the fix, whatever it could not update safely, and
+changes nothing.
 
 The update itself is tested in the template's own suite, against tagged versions of the template.
 """

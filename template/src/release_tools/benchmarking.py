@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """Timing and memory measurements for `make benchmark`; the model-specific part lives in your package."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make release VERSION=x.y.z`: bump the version, re-render, commit, tag git, publish.
 
 The version lives in release.yaml (the release) and pyproject.toml (the package); both change together,

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """Model and dataset cards: metadata from typed huggingface_hub card data, prose from the researcher's templates."""
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard,
 
 from .citation import bibtex
 from .cli import UserError
+from .contract import load_contract
 from .readme_blocks import metric_rows, speed_block
 from .release_file import license_label, release_links, release_tag
 
 MODEL_TEMPLATE = "cards/model_card.md.j2"
 DATASET_TEMPLATE = "cards/dataset_card.md.j2"
-# Hub metric ids for the metric names this project writes; anything else keeps its own name.
-METRIC_TYPES = {"accuracy": ("accuracy", "Accuracy", None), "macro_f1": ("f1", "Macro F1", {"average": "macro"})}
 
 
 def license_fields(release: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -31,10 +31,12 @@ def license_fields(release: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def eval_results(release: dict[str, Any], metrics: dict[str, Any]) -> list[EvalResult]:
-    """model-index entries, one per number in results/metrics.json."""
+    """model-index entries, one per number in results/metrics.json, named as release_api.METRICS says."""
+    contract = load_contract(release["package"])
     results = []
     for key, value in metric_rows(metrics):
-        metric_type, metric_name, metric_args = METRIC_TYPES.get(key, (key, key.replace("_", " ").title(), None))
+        metric = contract.metric(key)
+        metric_type, metric_name, metric_args = metric.hub_type, metric.label, metric.args
         results.append(
             EvalResult(
                 task_type=release["model"]["pipeline_tag"],
@@ -73,11 +75,17 @@ def size_category(rows: int) -> str:
     return "n>1M"
 
 
-def dataset_card_data(release: dict[str, Any], split_rows: dict[str, int]) -> DatasetCardData:
-    """`split_rows` maps each staged split (name -> row count); its files are data/<split>.parquet."""
+def dataset_card_data(
+    release: dict[str, Any], split_rows: dict[str, int], split_bytes: dict[str, int] | None = None
+) -> DatasetCardData:
+    """`split_rows` maps each staged split (name -> row count); its files are data/<split>.parquet. `split_bytes`:
+    each split's uncompressed size."""
+    sizes = split_bytes or {}
+    splits = [{"name": s, "num_bytes": int(sizes.get(s, 0)), "num_examples": n} for s, n in split_rows.items()]
     return DatasetCardData(
-        # What `datasets.load_dataset` must give; make check-release loads the staged folder and compares.
-        dataset_info={"splits": [{"name": s, "num_examples": n} for s, n in split_rows.items()]},
+        # What `datasets.load_dataset` must give (it verifies the row counts); make check-release loads the staged
+        # folder and compares.
+        dataset_info={"splits": splits, "dataset_size": sum(int(b) for b in sizes.values())},
         pretty_name=release["title"],
         language=release["model"]["language"] or None,
         task_categories=[release["model"]["pipeline_tag"]],
@@ -143,11 +151,15 @@ def render_model_card(
 
 
 def render_dataset_card(
-    root: Path, release: dict[str, Any], split_rows: dict[str, int], manifest: dict[str, Any]
+    root: Path,
+    release: dict[str, Any],
+    split_rows: dict[str, int],
+    manifest: dict[str, Any],
+    split_bytes: dict[str, int] | None = None,
 ) -> DatasetCard:
     with template_errors(DATASET_TEMPLATE):
         return DatasetCard.from_template(
-            dataset_card_data(release, split_rows),
+            dataset_card_data(release, split_rows, split_bytes),
             template_path=str(root / DATASET_TEMPLATE),
             split_rows=split_rows,
             total_rows=sum(split_rows.values()),

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make check-release`: the release checklist, offline. One line per item, ✓ or ✗ with the fix; ⚠ only warns.
 
 Runs on what `make cards` staged in build/release/, before anything is uploaded: metadata, links and drift
@@ -21,11 +22,13 @@ from .cards import eval_results, expected_splits, render_dataset_card, render_mo
 from .checklist import Item, ok_or
 from .citation import citation_cff
 from .cli import UserError, run
+from .contract import Contract, load_contract, pipeline_input
 from .files import sha256_file
 from .gitrepo import SYMLINK_MODE, TrackedTree, tree_state
 from .lock import release_lock
 from .readme_blocks import render_readme
 from .release_file import (
+    PIPELINE_TAGS,
     RELEASE_FILE,
     load_release,
     metric_tolerance,
@@ -34,7 +37,7 @@ from .release_file import (
     release_problems,
 )
 from .space import space_card
-from .stage import BUILD, load_inputs, staged_split_rows
+from .stage import BUILD, load_inputs, staged_splits
 
 CHECKS_CACHE = Path("build") / ".checks"  # results of the slow checks, by the hashes of what they read
 CONFLICT = re.compile(r"^(<{7} |={7}$|>{7} )", re.M)
@@ -89,8 +92,6 @@ def check_model_metadata(model_dir: Path, card: ModelCard) -> Item:
         problems.append(
             f"{model_dir / 'config.json'} is missing next to the weights (the Hub counts downloads by it); {RERENDER}"
         )
-    if not (model_dir / "model.safetensors").is_file():
-        problems.append(f"{model_dir / 'model.safetensors'} is missing; {RERENDER}")
     return ok_or("pipeline_tag, library_name and config.json next to the weights", problems)
 
 
@@ -186,18 +187,27 @@ def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
     ) != model_card.read_text(encoding="utf-8"):
         problems.append("model card")
     staged = build / "dataset" / "data"
-    split_rows = staged_split_rows(staged)
+    splits = staged_splits(staged)
+    split_rows = {name: rows for name, (rows, _) in splits.items()}
+    split_bytes = {name: size for name, (_, size) in splits.items()}
     dataset_card = build / "dataset" / "README.md"
     if not dataset_card.is_file() or str(
-        render_dataset_card(root, release, split_rows, inputs["manifest"])
+        render_dataset_card(root, release, split_rows, inputs["manifest"], split_bytes)
     ) != dataset_card.read_text(encoding="utf-8"):
         problems.append("dataset card")
     space_readme = build / "space" / "README.md"
     if not space_readme.is_file() or str(space_card(release)) != space_readme.read_text(encoding="utf-8"):
         problems.append("demo Space card")
-    weights = build / "model" / "model.safetensors"
-    if weights.is_file() and sha256_file(weights) != inputs["metrics"].get("checkpoint_sha256"):
-        problems.append("staged weights")
+    recorded = inputs["metrics"].get("checkpoint_files")
+    if isinstance(recorded, dict):
+        for name, digest in recorded.items():
+            staged_file = build / "model" / name
+            if not staged_file.is_file() or sha256_file(staged_file) != digest:
+                problems.append(f"staged model {name}")
+    else:
+        weights = build / "model" / "model.safetensors"
+        if weights.is_file() and sha256_file(weights) != inputs["metrics"].get("checkpoint_sha256"):
+            problems.append("staged weights")
     for name, info in inputs["manifest"]["files"].items():
         if (staged / name).is_file() and sha256_file(staged / name) != info["sha256"]:
             problems.append(f"staged {name}")
@@ -307,6 +317,39 @@ def check_git(root: Path, run_record: dict[str, Any]) -> Item:
     return Item(name, "warn" if problems else "ok", "; ".join(problems) or state.commit[:12])
 
 
+def check_contract(root: Path, release: dict[str, Any]) -> tuple[Item, Contract | None]:
+    """release_api.py, the one file the tooling calls: complete, or what is still to write."""
+    name = "release_api.py declares everything the release tooling calls"
+    try:
+        contract = load_contract(release["package"])
+    except UserError as exc:
+        return Item(name, "fail", str(exc)), None
+    problems = contract.problems()
+    if problems:
+        return Item(name, "fail", f"{contract.where}: still to write: {'; '.join(problems)}"), None
+    return Item(
+        name, "ok", f"input {contract.INPUT}, output {contract.OUTPUT}, metrics {', '.join(contract.METRICS)}"
+    ), contract
+
+
+def check_task(release: dict[str, Any], contract: Contract, dataset_card: DatasetCard) -> Item:
+    """One task everywhere: pipeline_tag, the tags, the dataset's task categories and what the demo takes."""
+    tag = release["model"]["pipeline_tag"]
+    problems = []
+    others = [t for t in release["model"]["tags"] if t in PIPELINE_TAGS and t != tag]
+    if others:
+        problems.append(f"model.tags names the task {', '.join(others)} but model.pipeline_tag is {tag}")
+    categories = getattr(dataset_card.data, "task_categories", None) or []
+    if categories != [tag]:
+        problems.append(f"the dataset card's task_categories are {categories}, not [{tag}]; {RERENDER}")
+    implied = pipeline_input(tag)
+    if implied and implied != contract.INPUT:
+        problems.append(f"pipeline_tag {tag} takes {implied} input, but release_api.INPUT is {contract.INPUT}")
+    if problems:
+        problems[-1] += f"; make {RELEASE_FILE} (model.pipeline_tag, model.tags) and release_api.py agree"
+    return ok_or("pipeline_tag, tags, task categories and demo input agree", problems, tag)
+
+
 def fresh_metrics(release: dict[str, Any]):
     """Re-run metrics -> {(Hub metric type, metric name): value}, mapped exactly as the model card maps them."""
 
@@ -348,7 +391,10 @@ def _check_release(root: Path, behaviour: bool) -> list[Item]:
         items = [check_licenses(raw, root)] if isinstance(raw, dict) else []
         others = [p for p in release_problems(raw) if "'license." not in p] if isinstance(raw, dict) else [str(exc)]
         return [*items, ok_or(f"{RELEASE_FILE} is complete and valid", others or [str(exc)])]
-    items = [check_licenses(release, root)]
+    contract_item, contract = check_contract(root, release)
+    items = [check_licenses(release, root), contract_item]
+    if contract is None:
+        return items
     try:
         tree = TrackedTree(root)
         inputs = load_inputs(root, tree)
@@ -362,6 +408,7 @@ def _check_release(root: Path, behaviour: bool) -> list[Item]:
     cache = root / CHECKS_CACHE
     items += [
         check_model_metadata(build / "model", model_card),
+        check_task(release, contract, dataset_card),
         check_model_index(release, inputs["metrics"], model_card),
         check_dataset_configs(build / "dataset", dataset_card),
         check_paper_links(release, root, texts),

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """One line of the release checklist: ✓, ✗ with the fix, or ⚠ (a warning that never fails the check)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """Citations from release.yaml: BibTeX for the README and page, CITATION.cff for GitHub."""
 
 from __future__ import annotations

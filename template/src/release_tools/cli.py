@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """Command-line plumbing: expected errors become one line on stderr and a non-zero exit."""
 
 from __future__ import annotations

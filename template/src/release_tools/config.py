@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """Training configuration: a YAML file plus `dotted.key=value` overrides from the command line."""
 
 from __future__ import annotations

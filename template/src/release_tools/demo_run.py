@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """Start the Gradio demo in a subprocess and time it: `make benchmark-demo` (cold start), and the demo tests.
 
 Cold start is measured from process start to the first answered request, through gradio_client.
@@ -16,10 +17,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .cli import UserError, one_line, run
+from .contract import load_contract
 from .files import atomic_write_json
 from .provenance import hardware, library_versions
+from .release_file import load_release
 
 
 def free_port() -> int:
@@ -76,9 +80,24 @@ def output_of(process: subprocess.Popen) -> str:
     return log.read()[-2000:]
 
 
-def first_answer(url: str, process: subprocess.Popen, image: Path, timeout: float = 120) -> dict:
-    """Poll until the demo answers `image`; returns the answer. Fails if the process exits first."""
-    from gradio_client import Client, handle_file
+def client_args(values: list[Any]) -> list[Any]:
+    """The `/predict` arguments for gradio_client: a file (a Path, or {"file": path}) goes as handle_file."""
+    from gradio_client import handle_file
+
+    def one(value: Any) -> Any:
+        if isinstance(value, Path):
+            return handle_file(str(value))
+        if isinstance(value, dict) and set(value) == {"file"}:
+            return handle_file(value["file"])
+        return value
+
+    return [one(v) for v in values]
+
+
+def first_answer(url: str, process: subprocess.Popen, values: list[Any], timeout: float = 120) -> Any:
+    """Poll until the demo answers `/predict` with `values` (the inputs' values); returns the answer. Fails if the
+    process exits first."""
+    from gradio_client import Client
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -89,7 +108,7 @@ def first_answer(url: str, process: subprocess.Popen, image: Path, timeout: floa
             )
         try:
             client = Client(url, verbose=False)
-            return client.predict(handle_file(str(image)), api_name="/classify")
+            return client.predict(*client_args(values), api_name="/predict")
         except Exception as exc:  # until the server listens: connection refused, or no config yet
             if type(exc).__name__ not in {
                 "ConnectError",
@@ -103,16 +122,39 @@ def first_answer(url: str, process: subprocess.Popen, image: Path, timeout: floa
     raise UserError(f"the demo did not answer within {timeout:.0f} s")
 
 
-def cold_start(root: Path, image: Path, output: Path | None) -> dict:
-    if not image.is_file():
-        raise UserError(f"{image} not found; run `make data` to write data/examples/")
+def demo_ui(root: Path) -> Any:
+    """The project's demo/ui.py (what the demo shows), imported to work out an example's input values."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ui", root / "demo" / "ui.py")
+    if spec is None or not (root / "demo" / "ui.py").is_file():
+        raise UserError("demo/ui.py not found; restore it from git (it says what the demo shows)")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def cold_start(root: Path, example: Path | None, output: Path | None) -> dict:
+    """Seconds from starting the demo process to its first answer, for `example` (default: release_api's first)."""
+    release = load_release(root)
+    if str(root / "src") not in sys.path:
+        sys.path.insert(0, str(root / "src"))
+    contract = load_contract(release["package"])
+    if example is None:
+        examples = contract.example_files(root)
+        if not examples:
+            raise UserError(f"no example input matches release_api.EXAMPLES ({contract.EXAMPLES}); run `make data`")
+        example = examples[0]
+    if not example.is_file():
+        raise UserError(f"{example} not found; pass EXAMPLE=<an example input file>, or run `make data`")
+    values = demo_ui(root).example_values(example)
     with running_demo(root) as (url, process, started):
-        answer = first_answer(url, process, image)
+        answer = first_answer(url, process, values)
         seconds = time.perf_counter() - started
     result = {
         "cold_start_s": round(seconds, 3),
-        "answer": answer.get("label"),
-        "image": str(image),
+        "answer": answer.get("label") if isinstance(answer, dict) else answer,
+        "example": str(example),
         "hardware": hardware(),
         "libraries": library_versions(("gradio", "torch")),
     }
@@ -123,12 +165,14 @@ def cold_start(root: Path, image: Path, output: Path | None) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="Time the demo from process start to its first answer.")
-    parser.add_argument("--image", default="data/examples/7.png", help="image to classify (default: %(default)s)")
+    parser.add_argument("--example", default=None, help="example input (default: release_api.EXAMPLES' first file)")
     parser.add_argument("--output", default="results/demo_benchmark.json", help="results file (default: %(default)s)")
     args = parser.parse_args(argv)
-    result = run(lambda: cold_start(Path.cwd(), Path(args.image), Path(args.output)))
+    example = Path(args.example) if args.example else None
+    result = run(lambda: cold_start(Path.cwd(), example, Path(args.output)), unexpected="benchmark-demo")
     print(
-        f"demo cold start: {result['cold_start_s']:.1f} s from process start to the first answer (label {result['answer']}) -> {args.output}"
+        f"demo cold start: {result['cold_start_s']:.1f} s from process start to the first answer "
+        f"({result['answer']} for {result['example']}) -> {args.output}"
     )
     return result
 

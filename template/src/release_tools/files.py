@@ -1,7 +1,9 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """File helpers: checksums and writes that never leave a half-written file behind."""
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -134,3 +136,15 @@ def read_text(path: Path, shown_as: str | None = None) -> str:
         raise UserError(
             f"{shown_as or path} line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8"
         ) from None
+
+
+def select_files(folder: Path, patterns: tuple[str, ...] | list[str] = ("*",)) -> dict[str, Path]:
+    """Relative path -> file for every file below `folder` that a glob in `patterns` matches (README.md, the card
+    the release renders anew, left out)."""
+    found = {}
+    for path in sorted(Path(folder).rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if relative != "README.md" and (path.is_file() or path.is_symlink()):
+            if any(fnmatch.fnmatch(relative, pattern) for pattern in patterns):
+                found[relative] = path
+    return found

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """The project's git repository: what it tracks, what counts as dirty, and its tags.
 
 One definition of each, used by staging, run records, the release check, publishing and verification.

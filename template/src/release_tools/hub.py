@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """The Hub client of the release targets: the token, the preflight, and Hub failures as one-line errors.
 
 The token comes only from HF_TOKEN or the Hub's login cache (`hf auth login`), through

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make link-paper ARXIV=2501.01234`: record the arXiv id in release.yaml and re-render what links to the paper."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """One release command at a time per project: staging, checking and publishing hold build/.release.lock.
 
 A second `make publish` (or `make cards`, `make check-release`, ...) started meanwhile stops at once with one

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """The data manifest: `data/manifest.json` lists each data file with its sha256, size and row count.
 
 `run.json` and `results/metrics.json` record these checksums, so a number can be traced back
@@ -32,12 +33,24 @@ def write_manifest(data_dir: Path, rows: dict[str, int], **about: Any) -> dict[s
         name: {"sha256": sha256_file(data_dir / name), "bytes": (data_dir / name).stat().st_size, "rows": count}
         for name, count in sorted(rows.items())
     }
-    manifest = {**about, "files": files, "checksum": combined_checksum(files)}
-    examples = (
-        sorted(p for p in (data_dir / EXAMPLES).glob("*") if p.is_file()) if (data_dir / EXAMPLES).is_dir() else []
-    )
-    if examples:
-        manifest["examples"] = {p.name: sha256_file(p) for p in examples}
+    manifest = {**about, "files": files, "checksum": combined_checksum(files), **example_hashes(data_dir)}
+    atomic_write_json(data_dir / MANIFEST, manifest)
+    return manifest
+
+
+def example_hashes(data_dir: Path) -> dict[str, dict[str, str]]:
+    """{"examples": {file name: sha256}} for the files in data/examples/ (empty when there are none)."""
+    folder = data_dir / EXAMPLES
+    examples = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return {"examples": {p.name: sha256_file(p) for p in examples}} if examples else {}
+
+
+def record_examples(data_dir: Path) -> dict[str, Any]:
+    """Record the example inputs the research code wrote in the manifest (`make data` runs this after your
+    data.py, so a data.py that writes its examples after the manifest still gets them bound by hash)."""
+    manifest = read_manifest(data_dir)
+    manifest.pop("examples", None)
+    manifest.update(example_hashes(data_dir))
     atomic_write_json(data_dir / MANIFEST, manifest)
     return manifest
 
@@ -70,3 +83,20 @@ def verified_file(data_dir: Path, name: str, section: str = "files") -> tuple[Pa
     if actual != expected:
         raise UserError(f"{path} does not match its checksum in {data_dir / MANIFEST} (corrupt or edited); {REBUILD}")
     return path, actual
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    import argparse
+
+    from .cli import run
+
+    parser = argparse.ArgumentParser(description="Record data/examples/ in data/manifest.json (make data runs it).")
+    parser.add_argument("data_dir", nargs="?", default="data", help="data folder (default: %(default)s)")
+    args = parser.parse_args(argv)
+    manifest = run(lambda: record_examples(Path(args.data_dir)))
+    print(f"{args.data_dir}/manifest.json: {len(manifest.get('examples') or {})} example inputs recorded")
+    return manifest
+
+
+if __name__ == "__main__":
+    main()

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make page`: the paper's project page, a static folder built from release.yaml, page/ and results/.
 
 Inputs: release.yaml, page/abstract.md (Markdown the researcher writes), page/teaser.png or .jpg (optional),

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """What a run records about where it came from: code commit, libraries, hardware."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make publish-plan`, `make publish`, `make release-public`: the staged release on the Hub as one version.
 
 `make publish`, holding the project's release lock from start to end:

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """README blocks between `<!-- release:NAME:start -->` and `<!-- release:NAME:end -->` markers.
 
 The tooling owns what is between the markers; everything else in README.md is the researcher's.

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """The release record, release.lock.json: per version, the code commit and, per repository, its commit, tag and
 every file's sha256, the model-index it reports and the checks that passed before it was sent.
 

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """release.yaml: load it, check every field, and derive the links every artifact shows.
 
 Errors name the file, the field and the fix, so the renderer and `make check-release` agree.
@@ -27,6 +28,16 @@ HUB_LICENSES = frozenset(
     ms-pl apple-ascl apple-amlr mpl-2.0 odc-by odbl openmdw-1.0 openrail++ osl-3.0 postgresql ofl-1.1 ncsa
     unlicense zlib pddl lgpl-lr deepfloyd-if-license fair-noncommercial-research-license llama2 llama3 llama3.1
     llama3.2 llama3.3 llama4 gemma unknown other""".split()
+)
+# The Hub's pipeline tags, as copier.yml's pipeline_tag question offers them.
+PIPELINE_TAGS = frozenset(
+    """image-classification object-detection image-segmentation depth-estimation image-to-image image-to-text
+    image-text-to-text image-feature-extraction zero-shot-image-classification text-to-image
+    unconditional-image-generation video-classification text-classification token-classification
+    question-answering zero-shot-classification translation summarization feature-extraction text-generation
+    fill-mask sentence-similarity text-ranking text-to-speech text-to-audio automatic-speech-recognition
+    audio-classification audio-to-audio tabular-classification tabular-regression time-series-forecasting
+    reinforcement-learning robotics graph-ml other""".split()
 )
 ARXIV_ID = re.compile(r"^[0-9]{2}(0[1-9]|1[0-2])\.[0-9]{4,5}(v[1-9][0-9]*)?$")
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")

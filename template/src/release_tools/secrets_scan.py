@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """Secrets in files: detect-secrets' detectors plus the Hugging Face token pattern. Hits name the file, the line
 and the kind of secret, never the value.
 

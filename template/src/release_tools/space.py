@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """The demo Space, staged in build/release/space/ exactly as it will be uploaded.
 
 It holds demo/app.py, the code it imports, release.yaml (links and the release tag the app loads the
@@ -82,8 +83,8 @@ def space_card(release: dict[str, Any]) -> SpaceCard:
     )
     paper = f"[Paper]({links['paper']}) · " if links["paper"] else ""
     body = (
-        f"\n# Demo\n\nDraw or upload a handwritten digit; the model ({release_tag(release)} of "
-        f"[{release['hub']['model']}]({links['model']})) answers with its three most likely labels.\n\n"
+        f"\n# Demo\n\n{release['description']} Try the model ({release_tag(release)} of "
+        f"[{release['hub']['model']}]({links['model']})) on your own input or on the examples.\n\n"
         f"{paper}[Code]({links['code']}) · [Model]({links['model']}) · [Dataset]({links['dataset']}) · "
         f"[Project page]({links['page']})\n\nWeights license: {license_label(release, 'model')}.\n"
     )
@@ -107,12 +108,16 @@ def stage_space(tree: TrackedTree, release: dict[str, Any], target: Path, exampl
     except importlib.metadata.PackageNotFoundError:
         raise UserError("gradio is not installed, so the Space's sdk_version is unknown; run make setup") from None
     target.mkdir()
-    tree.copy(APP, target / "app.py")
+    if not tree.has(APP):
+        tree.file(APP)  # one line: missing, or not tracked
+    tree.copy_folder("demo", target)  # app.py (the template's wiring), ui.py (what it shows), their assets
     for package in (release["package"], "release_tools"):
         if not tree.copy_folder(f"src/{package}", target / package):
             raise UserError(f"src/{package}/ has no files tracked by git; git add it and commit")
     tree.copy("release.yaml", target / "release.yaml")
     for example in examples:
+        if (target / "examples" / example.name).exists():
+            raise UserError(f"two example inputs are named {example.name}; give each a distinct file name")
         (target / "examples").mkdir(exist_ok=True)
         shutil.copyfile(example, target / "examples" / example.name)
     atomic_write_text(target / "requirements.txt", pinned_requirements(tree))

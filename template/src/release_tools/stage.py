@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make cards`: stage build/release/ exactly as it will be uploaded, and refresh README.md and CITATION.cff.
 
 Inputs: what git tracks (release.yaml, card templates, the demo app and the code it imports, page inputs),
@@ -20,8 +21,10 @@ import jinja2
 import pyarrow.parquet as pq
 
 from .cards import common_context, render_dataset_card, render_model_card
+from .checkpoint import bound_files
 from .citation import citation_cff
 from .cli import UserError, run
+from .contract import load_contract
 from .files import atomic_directory, atomic_write_text, read_json_object, read_text, sha256_file
 from .gitrepo import TrackedTree, refuse_links
 from .lock import release_lock
@@ -32,31 +35,31 @@ from .release_file import RELEASE_FILE, load_release, release_links
 from .space import stage_space
 
 BUILD = Path("build/release")
-MODEL_FILES = ("model.safetensors", "config.json", "run.json")
 ANNOUNCEMENT_TEMPLATE = "cards/announcement.md.j2"
 CARD_TEMPLATES = ("cards/model_card.md.j2", "cards/dataset_card.md.j2", ANNOUNCEMENT_TEMPLATE)
 RESULTS = ("results/metrics.json", "results/benchmark.json")
 
 
 def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
-    """The checkpoint results/metrics.json was computed on, after checking its weights are unchanged."""
+    """The checkpoint folder results/metrics.json was computed on (inside the project, reached without links)."""
     name = str(metrics.get("checkpoint") or "")
     if not name or Path(name).is_absolute() or ".." in Path(name).parts:
         raise UserError(
             f"results/metrics.json: field 'checkpoint' ({name or None}) must be a checkpoint folder inside the project; run `make eval`"
         )
     checkpoint = refuse_links(root, name)
-    weights = checkpoint / "model.safetensors"
-    if weights.is_symlink():
-        raise UserError(f"{name}/model.safetensors is a symbolic link; a release never follows links: copy the file in")
-    if not weights.is_file():
+    if not checkpoint.is_dir():
         raise UserError(
-            f"results/metrics.json: field 'checkpoint' ({metrics.get('checkpoint')}) has no model.safetensors; run `make eval` on an existing checkpoint"
+            f"results/metrics.json: field 'checkpoint' ({name}) is not a folder; run `make eval` on an existing checkpoint"
         )
-    if sha256_file(weights) != metrics.get("checkpoint_sha256"):
-        raise UserError(
-            f"{weights} differs from the weights results/metrics.json was computed on; run `make eval` again"
-        )
+    if "checkpoint_files" not in metrics:  # results written before every file was hashed: the weights bind it
+        weights = checkpoint / "model.safetensors"
+        if weights.is_symlink() or not weights.is_file():
+            raise UserError(f"{name}/model.safetensors is missing or a link; run `make eval` on an existing checkpoint")
+        if sha256_file(weights) != metrics.get("checkpoint_sha256"):
+            raise UserError(
+                f"{weights} differs from the weights results/metrics.json was computed on; run `make eval` again"
+            )
     return checkpoint
 
 
@@ -74,8 +77,14 @@ def load_inputs(root: Path, tree: TrackedTree | None = None) -> dict[str, Any]:
     )
     if not isinstance(benchmark.get("results"), list) or not benchmark["results"]:
         raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
+    contract = load_contract(release["package"])
+    contract.require_complete()
     checkpoint = evaluated_checkpoint(root, metrics)
-    run_record = read_json_object(checkpoint / "run.json", "run `make train` again: the checkpoint has no run record")
+    checkpoint_files = bound_files(checkpoint, metrics, contract)
+    run_record = read_json_object(
+        checkpoint / "run.json",
+        "run `make train` (or `make import-checkpoint`) again: the checkpoint has no run record",
+    )
     data_dir = refuse_links(root, "data")
     manifest = read_manifest(data_dir)
     if not isinstance(manifest["files"], dict) or not manifest["files"]:
@@ -84,37 +93,25 @@ def load_inputs(root: Path, tree: TrackedTree | None = None) -> dict[str, Any]:
         )
     return {
         "tree": tree,
+        "contract": contract,
         "release": release,
         "metrics": metrics,
         "benchmark": benchmark,
         "checkpoint": checkpoint,
+        "checkpoint_files": checkpoint_files,
         "run": run_record,
         "data_dir": data_dir,
         "manifest": manifest,
     }
 
 
-def copy_regular_files(source: Path, target: Path) -> None:
-    """Copy a produced folder (TensorBoard logs) file by file, refusing symbolic links anywhere in it."""
-    for path in sorted(source.rglob("*")):
-        if path.is_symlink():
-            raise UserError(f"{path} is a symbolic link; a release never follows links: remove it")
-        if path.is_file():
-            (target / path.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / path.relative_to(source))
-
-
 def stage_model(inputs: dict[str, Any], target: Path, root: Path) -> None:
+    """Every checkpoint file release_api.CHECKPOINT_FILES selects (weights, config, tokenizer, TensorBoard logs,
+    run.json), each checked against its hash, and the model card."""
     target.mkdir()
-    for name in MODEL_FILES:
-        source = inputs["checkpoint"] / name
-        if source.is_symlink():
-            raise UserError(f"{source} is a symbolic link; a release never follows links: copy the file in")
-        if not source.is_file():
-            raise UserError(f"{source} not found; run `make train` again")
+    for name, source in inputs["checkpoint_files"].items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target / name)
-    if (inputs["checkpoint"] / "logs").is_dir():  # TensorBoard traces: the Hub shows them in a Metrics tab
-        copy_regular_files(inputs["checkpoint"] / "logs", target / "logs")
     card = render_model_card(root, inputs["release"], inputs["metrics"], inputs["benchmark"], inputs["run"])
     atomic_write_text(target / "README.md", str(card))
 
@@ -127,8 +124,18 @@ def split_order(file_name: str) -> tuple[int, str]:
 
 def staged_split_rows(data_dir: Path) -> dict[str, int]:
     """Split name -> row count, read from the staged parquet files themselves, in split order."""
+    return {name: rows for name, (rows, _) in staged_splits(data_dir).items()}
+
+
+def staged_splits(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """Split name -> (rows, uncompressed bytes) from the staged parquet files' metadata, in split order."""
     files = sorted(data_dir.glob("*.parquet"), key=lambda p: split_order(p.name)) if data_dir.is_dir() else []
-    return {p.stem: pq.ParquetFile(p).metadata.num_rows for p in files}
+    found = {}
+    for path in files:
+        metadata = pq.ParquetFile(path).metadata
+        size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        found[path.stem] = (metadata.num_rows, size)
+    return found
 
 
 def stage_dataset(inputs: dict[str, Any], target: Path, root: Path) -> None:
@@ -136,7 +143,14 @@ def stage_dataset(inputs: dict[str, Any], target: Path, root: Path) -> None:
     for name in inputs["manifest"]["files"]:
         source, _ = verified_file(inputs["data_dir"], name)
         shutil.copyfile(source, target / "data" / name)
-    card = render_dataset_card(root, inputs["release"], staged_split_rows(target / "data"), inputs["manifest"])
+    splits = staged_splits(target / "data")
+    card = render_dataset_card(
+        root,
+        inputs["release"],
+        {name: rows for name, (rows, _) in splits.items()},
+        inputs["manifest"],
+        {name: size for name, (_, size) in splits.items()},
+    )
     atomic_write_text(target / "README.md", str(card))
 
 
@@ -163,10 +177,18 @@ def stage_license_file(tree: TrackedTree, release: dict[str, Any], kind: str, ta
         tree.copy(link, target / link)
 
 
-def staged_examples(inputs: dict[str, Any]) -> list[Path]:
-    """The example inputs `make data` wrote and recorded in the manifest, checked against their hashes."""
-    names = sorted(inputs["manifest"].get("examples") or {})
-    return [verified_file(inputs["data_dir"], name, section="examples")[0] for name in names]
+def staged_examples(inputs: dict[str, Any], root: Path) -> list[Path]:
+    """The example inputs release_api.EXAMPLES names: produced ones (under data/) checked against the hashes
+    data/manifest.json recorded, others only if git tracks them."""
+    data_dir = inputs["data_dir"].resolve()
+    examples = []
+    for path in inputs["contract"].example_files(root):
+        relative = path.relative_to(root).as_posix()
+        if path.resolve().is_relative_to(data_dir) and relative.startswith("data/examples/"):
+            examples.append(verified_file(inputs["data_dir"], path.name, section="examples")[0])
+        else:
+            examples.append(inputs["tree"].file(relative))
+    return examples
 
 
 def build_release(root: Path = Path("."), out: Path | None = None, *, documents: bool = True) -> Path:
@@ -185,7 +207,7 @@ def build_release(root: Path = Path("."), out: Path | None = None, *, documents:
         with atomic_directory(out) as staging:
             stage_model(inputs, staging / "model", root)
             stage_dataset(inputs, staging / "dataset", root)
-            stage_space(tree, inputs["release"], staging / "space", staged_examples(inputs))
+            stage_space(tree, inputs["release"], staging / "space", staged_examples(inputs, root))
             (staging / "page").mkdir()
             write_page(page_inputs, staging / "page")
             stage_license_file(tree, inputs["release"], "model", staging / "model")

@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make template-update` and `make template-check`: pull template improvements into this project safely.
 
 `update` refuses before touching anything when the project cannot be updated (no or broken
@@ -37,6 +38,10 @@ DESCRIBE = re.compile(r"^(?P<tag>.+)-[0-9]+-g[0-9a-f]+$")
 HEX = re.compile(r"^[0-9a-f]{7,40}$")
 RESTORE = f"restore it from git (git log -p -- {ANSWERS_FILE}), commit, and retry"
 NETWORK_TIMEOUT = 120
+# The files of yours, as copier.yml's _skip_if_exists lists them.
+RESEARCHER_FILES = re.compile(
+    r"^(release\.yaml|cards/[^/]*\.md\.j2|page/.*|configs/.*|src/(?!release_tools/).*|demo/ui\.py|tests/example/.*)$"
+)
 
 
 def is_local_source(src: str) -> bool:
@@ -225,6 +230,8 @@ def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
             "fix that and run make template-update again"
         )
     sys.stdout.write(done.stderr)  # copier's progress lines; this command's own errors stay on stderr
+    for path in deleted_again(root):
+        print(f"  kept deleted: {path} (you deleted it earlier; copier brings back files it only writes when missing)")
     new_commit = (read_answers(root) or {}).get("_commit")
     changed = [
         line
@@ -255,6 +262,21 @@ def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
     for line in changed:
         print(f"  {line}")
     print("review with git diff, run make test, then commit (git add -A && git commit)")
+
+
+def deleted_again(root: Path) -> list[str]:
+    """Files of yours that copier recreated although you had deleted them (replacing the example, say): copier writes
+    a file it skips when it exists (`_skip_if_exists`) whenever it is missing. Those git saw deleted are removed."""
+    status = git(root, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout
+    removed = []
+    for line in status.splitlines():
+        path = line[3:]
+        if not line.startswith("?? ") or not RESEARCHER_FILES.match(path):
+            continue
+        if git(root, "log", "--diff-filter=D", "--format=%H", "-1", "--", path).stdout.strip():
+            (root / path).unlink()
+            removed.append(path)
+    return removed
 
 
 def tag(version: Any) -> str:

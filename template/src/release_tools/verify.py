@@ -1,3 +1,4 @@
+# Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make verify-release [VERSION=x.y.z]`: is the release on the Hub the one this project published, and does it
 still do what its cards say?
 

@@ -1,3 +1,4 @@
+// Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 // Copy buttons: the clipboard API where the browser allows it (https or localhost); elsewhere (a file:// page,
 // an old browser) the text is selected so Ctrl+C copies it. Buttons are hidden in the HTML, so a reader
 // without JavaScript never sees one that does nothing.
