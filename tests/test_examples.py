@@ -267,6 +267,28 @@ def test_the_package_publishes_and_verifies(text_project: SimpleNamespace, tmp_p
         assert not hub.errors, hub.errors
 
 
+def test_the_tabular_example_publishes_and_verifies(tmp_path: Path) -> None:
+    """The wine example through the whole chain, as the digits one is in test_publish.py: make, publish, verify."""
+    root = render(tmp_path / "wine", {"example": "tabular-classification", "hf_namespace": NAMESPACE})
+    commit_all(root, "Generated project")
+    with HubServer(user=NAMESPACE) as hub:
+        env = {**base_env(tmp_path), "HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_XET": "1", "HF_TOKEN": hub.token}
+        project = Project(root, env)
+        for target in ("data", "train", "eval", "predict INPUT=data/examples", "benchmark", "cards"):
+            project.make(*target.split())
+        check = project.check_release()
+        assert "— input tabular, output label" in check and "examples/class_0.json → class_0" in check, check
+        commit_all(root, "Trained and staged")
+        done = project.make("publish")
+        assert hub.token not in done.stdout + done.stderr
+        model = hub.files(f"{NAMESPACE}/small-mlp-for-wine-cultivars", "model", "v0.1.0")
+        assert {"model.safetensors", "config.json", "run.json", "release.lock.json"} <= set(model)
+        commit_all(root, "Release record of v0.1.0")
+        verified = project.make("verify-release")
+        assert "PASS: v0.1.0 is the release this project published, and it reproduces its results" in verified.stdout
+        assert not hub.errors, hub.errors
+
+
 def test_weights_trained_elsewhere_are_imported(text_project: SimpleNamespace, tmp_path: Path) -> None:
     project = copy_of(text_project, tmp_path)
     elsewhere = tmp_path / "elsewhere" / "bow-classifier"
