@@ -13,6 +13,12 @@ Usage:
         ...  # run the client with that environment
         assert hub.stats.bytes_received == 0  # e.g. a re-publish uploaded nothing
 
+A Space (not a static one) goes through the stages of `HubServer.space_stages` (BUILDING, APP_STARTING, RUNNING)
+after each commit that holds an app file and after each restart: each read of its runtime moves it one stage on, and
+the last one stays. To test a Space that never runs, tell the server where the next builds end:
+
+    hub.space_stages["test-user/demo"] = ["BUILDING", "RUNTIME_ERROR"]
+
 To test what a client killed at a precise moment leaves behind, hold a request, kill the client, then release:
 
     hold = hub.hold_next("create_tag")  # or "lfs_upload" with partial=True: killed mid-upload
@@ -56,6 +62,13 @@ DEFAULT_LFS_PATTERNS = (
 ).split()
 DEFAULT_GITATTRIBUTES = "".join(f"{p} filter=lfs diff=lfs merge=lfs -text\n" for p in DEFAULT_LFS_PATTERNS).encode()
 INVALID_TOKEN = "Invalid credentials in Authorization header"  # exact text: the client special-cases it
+# What a Space goes through after a restart or a commit with its app, one stage per read of its runtime.
+SPACE_BUILD = ("BUILDING", "APP_STARTING", "RUNNING")
+SPACE_ERRORS = {  # the errorMessage the Hub gives with an error stage
+    "BUILD_ERROR": "Build failed with exit code: 1",
+    "RUNTIME_ERROR": "Exit code: 1. Reason: the app crashed on start",
+    "CONFIG_ERROR": "Invalid configuration in README.md",
+}
 
 
 def _now() -> str:
@@ -146,6 +159,7 @@ class Repo:
     branches: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     lfs_oids: set[str] = field(default_factory=set)  # LFS objects uploaded to this repo (the Hub scopes them per repo)
+    stages: list[str] = field(default_factory=list)  # a Space's runtime stage now, then the ones still to come
 
     def resolve(self, revision: str) -> Commit | None:
         """Branch, tag, full commit id or unambiguous commit id prefix."""
@@ -241,6 +255,8 @@ _ROUTES = [
     (("DELETE",), r"/api/collections/(?P<slug>[^/]+/[^/]+)/items/(?P<item>[^/]+)", "delete_collection_item"),
     (("GET",), rf"{_API}(?:/revision/{_REV})?", "repo_info"),
     (("PUT",), rf"{_API}/settings", "update_settings"),
+    (("POST",), rf"/api/(?P<types>spaces)/{_REPO}/restart", "restart_space"),
+    (("GET",), rf"/api/(?P<types>spaces)/{_REPO}/runtime", "space_runtime"),
     (("POST",), rf"{_API}/preupload/{_REV}", "preupload"),
     (("POST",), rf"{_API}/commit/{_REV}", "commit"),
     (("POST",), rf"{_API}/tag/{_REV}", "create_tag"),
@@ -323,6 +339,7 @@ class HubServer:
     """In-memory Hub on 127.0.0.1:<free port>, served from a daemon thread. Use as a context manager.
 
     Attributes: `url`, `token` (write), `read_token`, `user`, `orgs`, `stats` (`HubStats`), `repos`, `blobs`,
+    `space_stages` (Space id -> the stages its next builds go through; default `SPACE_BUILD`),
     `unhandled` (requests no route matched) and `errors` (tracebacks of handler crashes): tests should assert the
     last two are empty, so a client upgrade that calls a new endpoint fails loudly instead of silently.
     """
@@ -334,6 +351,7 @@ class HubServer:
         self.repos: dict[tuple[str, str], Repo] = {}
         self.blobs: dict[str, bytes] = {}  # sha256 -> content, for regular and LFS files alike
         self.collections: dict[str, dict] = {}
+        self.space_stages: dict[str, list[str]] = {}
         self.stats = HubStats()
         self.unhandled: list[str] = []
         self.errors: list[str] = []
@@ -434,6 +452,10 @@ class HubServer:
 
     def head(self, repo_id: str, repo_type: str = "model", revision: str = "main") -> str:
         return self.repo(repo_id, repo_type).resolve(revision).oid  # type: ignore[union-attr]
+
+    def space_stage(self, repo_id: str) -> str:
+        """A Space's runtime stage now, without moving it on (reading it through HTTP does)."""
+        return self.repo(repo_id, "space").stages[0]
 
     def files(self, repo_id: str, repo_type: str = "model", revision: str = "main") -> dict[str, bytes]:
         """Server-side view of a revision: path -> bytes, without going through HTTP."""
@@ -556,6 +578,8 @@ class HubServer:
             return _json({"error": f"You already created this {repo_type} repo", "url": url}, 409)
         private = body.get("visibility", "private" if body.get("private") else "public") != "public"
         repo = Repo(type=repo_type, id=repo_id, private=private, sdk=body.get("sdk"))
+        if repo_type == "space":  # a static Space is always served; any other has no app to run yet
+            repo.stages = ["RUNNING" if repo.sdk == "static" else "NO_APP_FILE"]
         # Like the Hub, a new repo starts with one commit holding the default `.gitattributes`.
         self.blobs[hashlib.sha256(DEFAULT_GITATTRIBUTES).hexdigest()] = DEFAULT_GITATTRIBUTES
         entry = FileEntry.regular(".gitattributes", DEFAULT_GITATTRIBUTES)
@@ -596,7 +620,7 @@ class HubServer:
             "siblings": siblings,
         }
         if repo.type == "space":
-            info.update(sdk=repo.sdk, subdomain=repo.id.replace("/", "-").lower())
+            info.update(sdk=repo.sdk, subdomain=repo.id.replace("/", "-").lower(), runtime=self._runtime_json(repo))
         return _json(info)
 
     def _h_update_settings(self, req: Request) -> Response:
@@ -607,6 +631,49 @@ class HubServer:
         if "gated" in body:
             repo.gated = body["gated"]
         return _json({})
+
+    # -- Space runtime --------------------------------------------------------------------------------------
+
+    def _space(self, req: Request, write: bool = False) -> Repo:
+        """The Space of a /api/spaces/{id}/... request (its route names the type), readable or writable."""
+        return self._writable_repo(req) if write else self._readable_repo(req)
+
+    def _build_space(self, repo: Repo) -> None:
+        """Start the stages of a build: `space_stages` for this Space, else BUILDING, APP_STARTING, RUNNING."""
+        repo.stages = list(self.space_stages.get(repo.id) or SPACE_BUILD)
+
+    def _runtime_json(self, repo: Repo, advance: bool = False) -> dict:
+        """The runtime as the Hub gives it; with `advance`, the Space then moves on to its next stage (if any)."""
+        stage = repo.stages[0]
+        if advance and len(repo.stages) > 1:
+            repo.stages.pop(0)
+        hardware = None if repo.sdk == "static" else "cpu-basic"
+        runtime: dict[str, Any] = {
+            "stage": stage,
+            "hardware": {
+                "current": hardware if stage in ("RUNNING", "RUNNING_BUILDING") else None,
+                "requested": hardware,
+            },
+            "storage": None,
+            "gcTimeout": 172800,
+            "replicas": {"current": 1, "requested": 1},
+            "devMode": False,
+            "domains": [{"domain": f"{repo.id.replace('/', '-').lower()}.hf.space", "stage": "READY"}],
+        }
+        if stage in SPACE_ERRORS:
+            runtime["errorMessage"] = SPACE_ERRORS[stage]
+        return runtime
+
+    def _h_space_runtime(self, req: Request) -> Response:
+        return _json(self._runtime_json(self._space(req), advance=True))
+
+    def _h_restart_space(self, req: Request) -> Response:
+        """Only the owner may restart; a static Space is always running and cannot be (400, as on the Hub)."""
+        repo = self._space(req, write=True)
+        if repo.sdk == "static":
+            raise HubError(400, "Static Spaces are always running and cannot be restarted")
+        self._build_space(repo)
+        return _json(self._runtime_json(repo, advance=True))
 
     # -- refs -------------------------------------------------------------------------------------------------
 
@@ -848,6 +915,8 @@ class HubServer:
         self.blobs.update(new_blobs)
         commit = self._add_commit(repo, branch, head.oid, header["summary"], header.get("description", ""), files)
         self.stats.commits[(repo.type, repo.id)] += 1
+        if repo.type == "space" and repo.sdk != "static" and branch == "main" and "app.py" in files:
+            self._build_space(repo)  # the Hub rebuilds a Space on each push to main
         url = f"{self._repo_url(repo)}/commit/{commit.oid}"
         return _json({"success": True, "commitOid": commit.oid, "commitUrl": url, "pullRequestUrl": None})
 

@@ -86,8 +86,9 @@ def error_lines(done: subprocess.CompletedProcess) -> list[str]:
 
 
 def contract_names(project: Path) -> list[str]:
-    """The names release_tools.contract requires, asked of the project's own tooling."""
-    code = "from release_tools.contract import DECLARATIONS, FUNCTIONS; print(' '.join([*DECLARATIONS, *FUNCTIONS]))"
+    """The names <package>.release_tools.contract requires, asked of the project's own tooling."""
+    package = yaml.safe_load((project / "release.yaml").read_text())["package"]
+    code = f"from {package}.release_tools.contract import DECLARATIONS, FUNCTIONS; print(*DECLARATIONS, *FUNCTIONS)"
     env = {**os.environ, "PYTHONPATH": str(project / "src")}
     done = subprocess.run(
         [SHARED_ENV / "bin" / "python", "-c", code], cwd=project, env=env, capture_output=True, text=True

@@ -82,8 +82,8 @@ EXPECTED = [
     ".pre-commit-config.yaml",
     ".copier-answers.yml",
     "configs/default.yaml",
-    "src/release_tools/cli.py",
-    "src/release_tools/contract.py",
+    "src/{package}/release_tools/cli.py",
+    "src/{package}/release_tools/contract.py",
     "tests/test_release_check.py",
     "demo/app.py",
     "demo/ui.py",
@@ -124,7 +124,12 @@ def text_files(root: Path) -> list[Path]:
 def test_expected_files_and_no_template_leftovers(project: tuple[Path, dict]) -> None:
     root, answers = project
     package = yaml.safe_load((root / ".copier-answers.yml").read_text())["package_name"]
-    for name in [*EXPECTED, f"src/{package}/train.py", f"src/{package}/data.py", f"src/{package}/release_api.py"]:
+    for name in [
+        *(n.format(package=package) for n in EXPECTED),
+        f"src/{package}/train.py",
+        f"src/{package}/data.py",
+        f"src/{package}/release_api.py",
+    ]:
         assert (root / name).is_file(), name
     questions = [
         name
@@ -261,7 +266,11 @@ def test_release_cards_render_from_release_yaml_and_results(project: tuple[Path,
     run_release_pipeline(root)
     release = yaml.safe_load((root / "release.yaml").read_text())
     metrics = json.loads((root / "results" / "metrics.json").read_text())
-    model = ModelCard.load(root / "build/release/model/README.md").data
+    card = ModelCard.load(root / "build/release/model/README.md")
+    model = card.data
+    if answers.get("example", "image-classification") == "image-classification":  # the count comes from the data
+        rows = json.loads((root / "data" / "manifest.json").read_text())["files"]["train.parquet"]["rows"]
+        assert f"Trained on {rows:,} digits" in card.text and rows < 1797, rows
     assert model.license == release["license"]["model"]
     if model.license == "other":
         assert (model.license_name, model.license_link) == (
@@ -270,7 +279,9 @@ def test_release_cards_render_from_release_yaml_and_results(project: tuple[Path,
         )
         if not model.license_link.startswith("http"):  # the linked license text travels with the weights
             assert (root / "build/release/model" / model.license_link).is_file()
-    assert (model.pipeline_tag, model.library_name) == (release["model"]["pipeline_tag"], "pytorch")
+    # No library name the Hub does not know; the mixin's tags say how the model loads.
+    assert (model.pipeline_tag, model.library_name) == (release["model"]["pipeline_tag"], None)
+    assert {"model_hub_mixin", "pytorch_model_hub_mixin"} <= set(model.tags)
     assert model.datasets[0] == release["hub"]["dataset"] and model.model_name == release["title"]
     values = {r.metric_type: r.metric_value for r in model.eval_results}
     assert values["accuracy"] == metrics["accuracy"] and values["f1"] == metrics["macro_f1"]

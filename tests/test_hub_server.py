@@ -423,6 +423,54 @@ def test_dropped_lfs_upload_is_retried_by_the_client(hub: HubServer, release_dir
     assert hub.files(REPO)["weights.dat"] == (release_dir / "weights.dat").read_bytes()
 
 
+def test_space_runtime_goes_through_its_stages_after_a_push_and_a_restart(hub: HubServer) -> None:
+    hub.space_stages["test-user/broken"] = ["BUILDING", "RUNTIME_ERROR"]  # a Space whose app crashes on start
+    result = run_client(
+        """
+        out = {}
+        for repo_id, sdk in (("test-user/demo", "gradio"), ("test-user/page", "static"), ("test-user/broken", "gradio")):
+            api.create_repo(repo_id, repo_type="space", space_sdk=sdk, private=True)
+        out["new"] = api.get_space_runtime("test-user/demo").stage
+        api.upload_file(path_or_fileobj=b"import gradio\\n", path_in_repo="app.py", repo_id="test-user/demo",
+                        repo_type="space")
+        out["info"] = api.space_info("test-user/demo").runtime.stage  # reading the info does not move it on
+        out["pushed"] = [api.get_space_runtime("test-user/demo").stage for _ in range(4)]
+        out["restart"] = api.restart_space("test-user/demo").stage
+        out["restarted"] = [api.get_space_runtime("test-user/demo").stage for _ in range(3)]
+        out["hardware"] = api.get_space_runtime("test-user/demo").hardware
+        out["static"] = api.get_space_runtime("test-user/page").stage
+        try:
+            api.restart_space("test-user/page")
+        except HfHubHTTPError as err:
+            out["static_restart"] = err.response.status_code
+        api.restart_space("test-user/broken")
+        broken = [api.get_space_runtime("test-user/broken") for _ in range(2)]
+        out["broken"] = [r.stage for r in broken]
+        out["error"] = broken[-1].raw.get("errorMessage")
+        reader = HfApi(token=args["read_token"])  # may read the runtime, not restart the Space
+        out["read"] = reader.get_space_runtime("test-user/demo").stage
+        try:
+            reader.restart_space("test-user/demo")
+        except HfHubHTTPError as err:
+            out["read_restart"] = err.response.status_code
+        try:
+            HfApi(token=False).get_space_runtime("test-user/demo")
+        except HfHubHTTPError as err:
+            out["anonymous"] = err.response.status_code
+        emit(**out)
+        """,
+        read_token=hub.read_token,
+    )
+    assert result["new"] == "NO_APP_FILE" and result["info"] == "BUILDING"
+    assert result["pushed"] == ["BUILDING", "APP_STARTING", "RUNNING", "RUNNING"]
+    assert result["restart"] == "BUILDING" and result["restarted"] == ["APP_STARTING", "RUNNING", "RUNNING"]
+    assert result["hardware"] == "cpu-basic" and result["static"] == "RUNNING" and result["static_restart"] == 400
+    assert result["broken"] == ["RUNTIME_ERROR", "RUNTIME_ERROR"] and "crashed" in result["error"]
+    assert result["read"] == "RUNNING" and result["read_restart"] == 403 and result["anonymous"] == 401
+    assert hub.space_stage("test-user/demo") == "RUNNING"
+    assert hub.stats.requests.count(("POST", "/api/spaces/test-user/demo/restart")) == 2  # the owner, the reader
+
+
 def test_collection_with_an_item(hub: HubServer) -> None:
     result = run_client(
         """

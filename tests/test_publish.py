@@ -401,22 +401,63 @@ def test_a_published_version_never_changes_and_release_bumps_it(published: Publi
     assert "make release VERSION=" in error_line(refused)
     assert hub.stats.total_commits == 0 and hub.stats.bytes_received == 0
     git(published.project, "tag", "-a", "v0.1.0", tagged, "-m", "Release v0.1.0")
+    # A researcher who never committed the results: the release commit must hold them for the Pages build.
+    git(published.project, "rm", "-q", "--cached", "results/metrics.json", "results/benchmark.json")
+    git(published.project, "commit", "-q", "-m", "results out of git")
 
     done = published.make("release", "VERSION=0.2.0")
     assert done.returncode == 0, done.stdout + done.stderr
     assert git(published.project, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
-    assert git(published.project, "log", "-1", "--format=%s") == "Release v0.2.0"
+    assert git(published.project, "log", "-2", "--format=%s").splitlines() == [
+        "Record release v0.2.0",
+        "Release v0.2.0",
+    ]
+    assert git(published.project, "rev-parse", "v0.2.0^{commit}") == git(published.project, "rev-parse", "HEAD~1")
+    assert {"results/metrics.json", "results/benchmark.json"} <= set(
+        git(published.project, "ls-tree", "-r", "--name-only", "v0.2.0", "results").splitlines()
+    )
+    assert (
+        git(published.project, "show", "HEAD:release.lock.json")
+        == (published.project / "release.lock.json").read_text().strip()
+    )
     assert "version: 0.2.0" in (published.project / "release.yaml").read_text()
     assert 'version = "0.2.0"' in (published.project / "pyproject.toml").read_text()
     assert hub.stats.lfs_bytes == 0, "weights and parquet files are unchanged and not sent again"
     for key, tags in published.tags().items():
         assert set(tags) == {"v0.1.0", "v0.2.0"} and tags["v0.1.0"] == v1[key]["v0.1.0"], key
     record = json.loads((published.project / "release.lock.json").read_text())
-    assert record["version"] == "0.2.0" and record["code"]["commit"] == git(published.project, "rev-parse", "HEAD")
+    assert record["version"] == "0.2.0" and record["code"]["commit"] == git(
+        published.project, "rev-parse", "v0.2.0^{commit}"
+    )
+    pages_workflow_builds_at(published.project, "v0.2.0", published.tmp)
     # The bump refuses what would make no sense, before touching anything.
     for version, message in (("0.1.5", "not newer than the current version 0.2.0"), ("two", "is not a version")):
         assert message in error_line(published.make("release", f"VERSION={version}"))
     assert git(published.project, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def pages_workflow_builds_at(project: Path, tag: str, tmp: Path) -> None:
+    """Clone `tag` as actions/checkout would, then run pages.yml's own `run:` steps in a fresh environment that has
+    only what the workflow installs (no torch, no project install): the page must build from what the tag holds."""
+    import yaml
+
+    clone = tmp / "pages-checkout"
+    subprocess.run(["git", "clone", "-q", "--branch", tag, str(project), str(clone)], check=True, capture_output=True)
+    workflow = yaml.safe_load((clone / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
+    assert steps and any(".release_tools.page" in step for step in steps), steps
+    venv = tmp / "pages-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # Not base_env: the install step reaches the package index, as on GitHub's runner.
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"} and not k.startswith("HF_")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    for step in steps:
+        done = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", step], cwd=clone, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{step}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    built, local = (root / "build" / "release" / "page" / "index.html" for root in (clone, project))
+    assert built.read_text(encoding="utf-8") == local.read_text(encoding="utf-8")  # the page make release built
 
 
 FORGE = """
@@ -521,11 +562,57 @@ def test_release_public_asks_first(published: Published) -> None:
     refused = published.make("release-public", stdin="no\n")
     assert "not confirmed, nothing changed" in error_line(refused)
     assert all(repo.private for repo in hub.repos.values())
+    assert RESTART not in hub.stats.requests
     done = published.make("release-public", stdin="YES\n")
     assert done.returncode == 0, done.stderr
     assert not any(repo.private for repo in hub.repos.values())
     assert not any(c["private"] for c in hub.collections.values())
+    # The demo Space, which could not read the private model, is restarted once the model is public, and the
+    # command waits until it runs, saying each stage.
+    model_public = hub.stats.requests.index(("PUT", f"/api/models/{REPOS['model'][1]}/settings"))
+    assert hub.stats.requests.count(RESTART) == 1 and hub.stats.requests.index(RESTART) > model_public
+    assert hub.space_stage(REPOS["demo"][1]) == "RUNNING"
+    stages = [line.split()[2] for line in done.stdout.splitlines() if line.startswith("  demo Space: ")]
+    assert stages == ["BUILDING", "APP_STARTING", "RUNNING"], done.stdout
+    assert f"✓ demo Space {REPOS['demo'][1]} is running" in done.stdout
     assert published.make("release-public", "YES=1").returncode == 0  # idempotent, no prompt
+    assert hub.stats.requests.count(RESTART) == 2
+
+
+RESTART = ("POST", f"/api/spaces/{REPOS['demo'][1]}/restart")
+
+
+@pytest.mark.parametrize(
+    ("stages", "wait", "expected"),
+    [
+        (["BUILDING", "RUNTIME_ERROR"], "900", "stopped at RUNTIME_ERROR after the restart (its app crashed"),
+        (["BUILDING", "BUILD_ERROR"], "900", "stopped at BUILD_ERROR after the restart (its build failed"),
+        (["BUILDING"], "2", "is still BUILDING after 2 s"),
+    ],
+)
+def test_release_public_says_in_one_line_when_the_demo_never_runs(
+    published: Published, stages: list[str], wait: str, expected: str
+) -> None:
+    """The repositories exist (made with the client: what make publish put in them does not matter here), the demo
+    Space stops in an error stage or never gets past BUILDING: one line naming the stage and what to do."""
+    hub = published.hub
+    published.client(
+        """
+        from huggingface_hub import HfApi
+        for repo_type, repo_id, sdk in args["repos"]:
+            HfApi().create_repo(repo_id, repo_type=repo_type, space_sdk=sdk, private=True)
+        print("{}")
+        """,
+        repos=[[t, rid, {"demo": "gradio", "page": "static"}.get(key)] for key, (t, rid, _) in REPOS.items()],
+    )
+    demo = REPOS["demo"][1]
+    hub.space_stages[demo] = stages
+    done = published.make("release-public", "YES=1", env={"SPACE_WAIT_S": wait})
+    line = error_line(done)
+    assert expected in line and f"demo Space {demo}" in line and "the repositories are public" in line, line
+    assert "make release-public YES=1" in line, line  # what to do: look, then restart or wait longer
+    assert not any(repo.private for repo in hub.repos.values())
+    assert hub.stats.requests.count(RESTART) == 1
 
 
 def test_whoami_names_the_user_and_never_the_token(published: Published) -> None:

@@ -97,7 +97,7 @@ def test_make_setup_installs_the_locked_project(default_project: Path, tmp_path:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     package = yaml.safe_load((default_project / ".copier-answers.yml").read_text())["package_name"]
-    probe = f"import {package}.train, release_tools, importlib.metadata as m; print(m.version('torch'), m.version('pytest'))"
+    probe = f"import {package}.train, {package}.release_tools, importlib.metadata as m; print(m.version('torch'), m.version('pytest'))"
     done = subprocess.run(
         [str(venv / "bin" / "python"), "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
     )

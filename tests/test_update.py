@@ -418,6 +418,46 @@ def test_migration_script_edits_text_and_is_idempotent(default_project: Path, tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["release.yaml"]  # no temporary file left
 
 
+def test_tooling_migration_rewrites_only_the_researchers_imports(default_project: Path, tmp_path: Path) -> None:
+    """v0.3.0 moved src/release_tools/ into the package: the researcher's files that import it are rewritten."""
+    spec = importlib.util.spec_from_file_location(
+        "migrate_v0_3_0", ROOT / "hooks" / "migrate_v0_3_0_tooling_in_package.py"
+    )
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    package = yaml.safe_load((default_project / "release.yaml").read_text())["package"]
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("release.yaml", "src", "demo", "tests/example"):
+        source = default_project / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    tooling = project / "src" / package / "release_tools"
+    shutil.rmtree(tooling)
+    (project / "src" / "release_tools" / "__pycache__").mkdir(parents=True)  # what copier's deletion leaves
+    # As the researcher's files were before v0.3.0: the tooling imported as a top-level package.
+    before = {}
+    for path in migration.researcher_files(project, package):
+        text = path.read_text()
+        old = re.sub(
+            rf"\b(from |import_module\(f?[\"']){{0,1}}(?:{package}\.|\.)release_tools\b", r"\1release_tools", text
+        )
+        path.write_text(old)
+        before[path] = (text, old)
+    assert any(old != text for text, old in before.values())
+    notes = "# mentions release_tools.cli in prose only\nx = 'my release_tools'\n"
+    (project / "src" / package / "notes.py").write_text(notes)
+    assert migration.main(["migrate", str(project)]) == 0
+    for path, (text, _old) in before.items():  # absolute imports of the package's tooling, the rest as it was
+        assert path.read_text() == text.replace("from .release_tools", f"from {package}.release_tools"), path
+    assert (project / "src" / package / "notes.py").read_text() == notes
+    assert not (project / "src" / "release_tools").exists()
+    snapshot = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    assert migration.main(["migrate", str(project)]) == 0  # idempotent
+    assert snapshot == {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    (project / "release.yaml").write_text("package: Not A Package\n")
+    assert migration.main(["migrate", str(project)]) == 1
+
+
 def test_skip_patterns_cover_the_researchers_files(tmp_path: Path) -> None:
     """`_skip_if_exists` (rendered, as copier matches it) holds the researcher's files and none of the template's."""
     from pathspec import PathSpec
@@ -440,7 +480,7 @@ def test_skip_patterns_cover_the_researchers_files(tmp_path: Path) -> None:
 
 def test_minimum_copier_agrees_everywhere() -> None:
     """copier.yml, the tooling's own check, the project's dev extra and the two pin lists agree on copier."""
-    tooling = (ROOT / "template" / "src" / "release_tools" / "template_update.py").read_text()
+    tooling = (ROOT / "template" / "src" / "{{package_name}}" / "release_tools" / "template_update.py").read_text()
     assert f'MIN_COPIER = Version("{MIN_COPIER}")' in tooling
     major_minor = ".".join(MIN_COPIER.split(".")[:2])
     assert f'"copier>={major_minor},<10"' in (ROOT / "template" / "pyproject.toml.jinja").read_text()

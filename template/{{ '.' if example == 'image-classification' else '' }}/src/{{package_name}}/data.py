@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from PIL import Image, UnidentifiedImageError
 
-from release_tools.cli import UserError, run
-from release_tools.files import atomic_write_bytes
-from release_tools.manifest import REBUILD, verified_file, write_manifest
+from .release_tools.cli import UserError, run
+from .release_tools.files import atomic_write_bytes
+from .release_tools.manifest import REBUILD, verified_file, write_manifest
 
 SOURCE = "sklearn.datasets.load_digits (UCI ML hand-written digits, 1,797 images of 8x8 pixels)"
 LABELS = [str(digit) for digit in range(10)]

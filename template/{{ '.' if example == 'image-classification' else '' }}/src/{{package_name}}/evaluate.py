@@ -16,9 +16,9 @@ import torch
 from .data import load_split
 from .predict import load_model, weights_file
 from .release_api import CHECKPOINT_FILES
-from release_tools.checkpoint import checkpoint_fields
-from release_tools.cli import run
-from release_tools.files import atomic_write_json
+from .release_tools.checkpoint import checkpoint_fields
+from .release_tools.cli import run
+from .release_tools.files import atomic_write_json
 
 
 @torch.no_grad()

@@ -11,7 +11,7 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
 
-class DigitClassifier(nn.Module, PyTorchModelHubMixin, library_name="pytorch", tags=["image-classification"]):
+class DigitClassifier(nn.Module, PyTorchModelHubMixin, tags=["image-classification"]):
     """Two 3x3 convolutions, max-pooling and a two-layer head; input (N, 1, 8, 8) in [0, 1]."""
 
     def __init__(

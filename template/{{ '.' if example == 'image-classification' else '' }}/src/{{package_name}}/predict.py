@@ -17,8 +17,8 @@ from PIL import Image
 
 from .data import open_image, preprocess_image
 from .model import DigitClassifier
-from release_tools.cli import UserError, run
-from release_tools.files import sha256_file
+from .release_tools.cli import UserError, run
+from .release_tools.files import sha256_file
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 WEIGHTS = "model.safetensors"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from release_tools.contract import Metric
+from .release_tools.contract import Metric
 
 INPUT = "image"  # the demo collects one image per prediction
 OUTPUT = "label"  # predict() answers {class: probability}

@@ -6,7 +6,7 @@ saying what belongs here; the README's "Replace the example" has the order and w
 
 from __future__ import annotations
 
-from release_tools.cli import UserError, run
+from .release_tools.cli import UserError, run
 
 WHAT = (
     "write the speed benchmark here: time the model at batch 1 and a larger batch (release_tools.benchmarking) and "

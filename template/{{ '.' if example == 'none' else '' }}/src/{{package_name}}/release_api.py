@@ -8,7 +8,7 @@ every one that is left.
 
 from __future__ import annotations
 
-from release_tools.contract import todo
+from .release_tools.contract import todo
 
 # What predict() takes per item, and what the demo collects: "image", "text" or "tabular".
 INPUT = todo("INPUT", 'declare INPUT = "image", "text" or "tabular": what predict() takes per item')

@@ -6,7 +6,7 @@ saying what belongs here; the README's "Replace the example" has the order and w
 
 from __future__ import annotations
 
-from release_tools.cli import UserError, run
+from .release_tools.cli import UserError, run
 
 WHAT = (
     "write the training script here: read the config (release_tools.config.load_config), train, and save the "

@@ -15,10 +15,10 @@ import torch
 from .data import load_split
 from .model import count_parameters
 from .predict import load_model, weights_file
-from release_tools.benchmarking import format_table, peak_process_memory_mb, percentile, time_calls
-from release_tools.cli import UserError, run
-from release_tools.files import atomic_write_json, display_path
-from release_tools.provenance import hardware, library_versions
+from .release_tools.benchmarking import format_table, peak_process_memory_mb, percentile, time_calls
+from .release_tools.cli import UserError, run
+from .release_tools.files import atomic_write_json, display_path
+from .release_tools.provenance import hardware, library_versions
 
 
 def benchmark(

@@ -21,9 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from release_tools.cli import UserError, run
-from release_tools.files import atomic_write_bytes
-from release_tools.manifest import REBUILD, verified_file, write_manifest
+from .release_tools.cli import UserError, run
+from .release_tools.files import atomic_write_bytes
+from .release_tools.manifest import REBUILD, verified_file, write_manifest
 
 SOURCE = "sklearn.datasets.load_wine (UCI ML Wine recognition data, 178 wines of 3 cultivars, 13 chemical measurements)"
 # The 13 measurements, named as scikit-learn names them; one parquet column and one demo input each.

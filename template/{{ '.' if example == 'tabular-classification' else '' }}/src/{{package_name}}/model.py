@@ -16,7 +16,7 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
 
-class WineClassifier(nn.Module, PyTorchModelHubMixin, library_name="pytorch", tags=["tabular-classification"]):
+class WineClassifier(nn.Module, PyTorchModelHubMixin, tags=["tabular-classification"]):
     """Standardisation, `layers` hidden layers of `hidden` units (ReLU, dropout) and a linear head;
     input (N, len(features)) float32 in the measurements' own units, in `features` order."""
 

@@ -19,8 +19,8 @@ import torch
 
 from .data import open_example, preprocess_row
 from .model import WineClassifier
-from release_tools.cli import UserError, run
-from release_tools.files import sha256_file
+from .release_tools.cli import UserError, run
+from .release_tools.files import sha256_file
 
 INPUT_SUFFIXES = {".json"}
 WEIGHTS = "model.safetensors"

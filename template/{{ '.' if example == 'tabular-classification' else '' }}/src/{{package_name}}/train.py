@@ -26,11 +26,11 @@ from tqdm.auto import tqdm
 from .data import FEATURES, LABELS, load_split
 from .evaluate import predict_logits
 from .model import WineClassifier, count_parameters, feature_statistics
-from release_tools.cli import UserError, run
-from release_tools.config import load_config
-from release_tools.files import atomic_write_json, point_symlink
-from release_tools.manifest import read_manifest
-from release_tools.provenance import command_line, git_state, hardware, library_versions
+from .release_tools.cli import UserError, run
+from .release_tools.config import load_config
+from .release_tools.files import atomic_write_json, point_symlink
+from .release_tools.manifest import read_manifest
+from .release_tools.provenance import command_line, git_state, hardware, library_versions
 
 REQUIRED = {"run_name": str, "seed": int, "data_dir": str, "output_dir": str, "model": dict, "train": dict}
 
@@ -122,7 +122,12 @@ def _train(config: dict, config_path: str | None, progress: bool) -> dict:
             optimizer, max_lr=settings["learning_rate"], total_steps=total_steps
         )
         if accelerator.log_with:
-            accelerator.init_trackers("logs", config=_flat(config))
+            accelerator.init_trackers("logs")
+            if accelerator.is_main_process:  # trackers live on the main process only
+                # The config in this run's own folder: Accelerate's init_trackers(config=...) leaves torch's
+                # add_hparams default, a second timestamp-named run that TensorBoard lists beside this one.
+                tracker = accelerator.get_tracker("tensorboard", unwrap=True)
+                tracker.add_hparams(_flat(config), {}, run_name=".")
         history = []
         bar = tqdm(
             range(settings["epochs"]),

@@ -40,7 +40,7 @@ RESTORE = f"restore it from git (git log -p -- {ANSWERS_FILE}), commit, and retr
 NETWORK_TIMEOUT = 120
 # The files of yours, as copier.yml's _skip_if_exists lists them.
 RESEARCHER_FILES = re.compile(
-    r"^(release\.yaml|cards/[^/]*\.md\.j2|page/.*|configs/.*|src/(?!release_tools/).*|demo/ui\.py|tests/example/.*)$"
+    r"^(release\.yaml|cards/[^/]*\.md\.j2|page/.*|configs/.*|src/(?![^/]+/release_tools/).*|demo/ui\.py|tests/example/.*)$"
 )
 
 

@@ -112,7 +112,9 @@ def stage_model(inputs: dict[str, Any], target: Path, root: Path) -> None:
     for name, source in inputs["checkpoint_files"].items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target / name)
-    card = render_model_card(root, inputs["release"], inputs["metrics"], inputs["benchmark"], inputs["run"])
+    card = render_model_card(
+        root, inputs["release"], inputs["metrics"], inputs["benchmark"], inputs["run"], inputs["manifest"]
+    )
     atomic_write_text(target / "README.md", str(card))
 
 

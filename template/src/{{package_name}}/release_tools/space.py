@@ -100,6 +100,35 @@ def page_space_card(release: dict[str, Any]) -> SpaceCard:
     return SpaceCard(f"---\n{data.to_yaml()}\n---\n{body}")
 
 
+TOOLS = Path(__file__).parent.name  # release_tools, this subpackage of the research package
+# `release_tools.x` anywhere (an import, or importlib.import_module("<package>.release_tools.x")), and `from
+# <package>.release_tools import x, y`; inside the tooling, `from .x import ...` and `from . import x, y`.
+TOOL_NAME = re.compile(rf"\b{TOOLS}\.(\w+)")
+FROM_TOOLS = re.compile(rf"^\s*from\s+[\w.]*\b{TOOLS}\s+import\s+\(?([\w\s,]+)", re.M)
+RELATIVE = re.compile(r"^\s*from\s+\.(\w*)\s+import\s+\(?([\w\s,]+)", re.M)
+
+
+def tool_modules(tree: TrackedTree, tools_dir: str, sources: list[str]) -> set[str]:
+    """The tooling's modules (by name, __init__ always) that `sources` import, directly or through each other.
+
+    Read from the source text, so a Space ships the demo's few helpers, not the publishing or update machinery."""
+    depth = tools_dir.count("/") + 1
+    available = {Path(r).stem for r in tree.under(tools_dir) if r.endswith(".py") and r.count("/") == depth}
+    wanted, queue = {"__init__"}, [s for s in sources if s.endswith(".py")]
+    while queue:
+        relative = queue.pop()
+        text = read_text(tree.file(relative), relative)
+        names = set(TOOL_NAME.findall(text))
+        names |= {n.strip() for group in FROM_TOOLS.findall(text) for n in group.split(",")}
+        if relative.startswith(tools_dir + "/"):
+            for module, imported in RELATIVE.findall(text):
+                names |= {module} if module else {n.strip() for n in imported.split(",")}
+        for name in (names & available) - wanted:
+            wanted.add(name)
+            queue.append(f"{tools_dir}/{name}.py")
+    return wanted & available
+
+
 def stage_space(tree: TrackedTree, release: dict[str, Any], target: Path, examples: list[Path]) -> None:
     """Write the demo Space into `target` (a fresh directory inside the release staging area): the app and the
     code it imports as git tracks them, release.yaml, the example inputs `make data` recorded, and the card."""
@@ -110,10 +139,16 @@ def stage_space(tree: TrackedTree, release: dict[str, Any], target: Path, exampl
     target.mkdir()
     if not tree.has(APP):
         tree.file(APP)  # one line: missing, or not tracked
-    tree.copy_folder("demo", target)  # app.py (the template's wiring), ui.py (what it shows), their assets
-    for package in (release["package"], "release_tools"):
-        if not tree.copy_folder(f"src/{package}", target / package):
-            raise UserError(f"src/{package}/ has no files tracked by git; git add it and commit")
+    demo = tree.copy_folder("demo", target)  # app.py (the template's wiring), ui.py (what it shows), their assets
+    package = release["package"]
+    tools_dir = f"src/{package}/{TOOLS}"
+    code = [r for r in tree.under(f"src/{package}") if not r.startswith(tools_dir + "/") and not r.endswith(".pyc")]
+    if not code:
+        raise UserError(f"src/{package}/ has no files tracked by git; git add it and commit")
+    for relative in code:
+        tree.copy(relative, target / Path(relative).relative_to("src"))
+    for module in sorted(tool_modules(tree, tools_dir, [*demo, *code])):  # only the tooling the Space's code imports
+        tree.copy(f"{tools_dir}/{module}.py", target / package / TOOLS / f"{module}.py")
     tree.copy("release.yaml", target / "release.yaml")
     for example in examples:
         if (target / "examples" / example.name).exists():

@@ -134,11 +134,14 @@ class ProbeCache:
 
 
 def run_probe(args: list[str], code: Path, timeout: float = PROBE_TIMEOUT_S) -> dict[str, Any]:
-    """`python -m release_tools.probe <args>` in an empty folder with only `code` importable; its JSON answer."""
+    """probe.py <args> in an empty folder with only `code` importable; its JSON answer. The probe runs as a script
+    copied there: the Space ships only the tooling its app imports, and the probe is not part of it."""
     with tempfile.TemporaryDirectory(prefix="release-probe-") as tmp:
+        script = Path(tmp) / "probe.py"
+        shutil.copyfile(Path(__file__).with_name("probe.py"), script)
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "release_tools.probe", *args],
+                [sys.executable, str(script), *args],
                 cwd=tmp,
                 env=fresh_env(Path(tmp), code),
                 capture_output=True,

@@ -241,7 +241,7 @@ def release_problems(data: Any, path: str = RELEASE_FILE) -> list[str]:
     tag = need("model.pipeline_tag", str, "set the Hub pipeline tag, e.g. image-classification")
     if tag and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag):
         problem("model.pipeline_tag", f"is {shown(tag)}; use a Hub pipeline tag such as image-classification")
-    library = need("model.library_name", str, "set the library name, e.g. pytorch")
+    library = need("model.library_name", str, "use null or a library the Hub knows, e.g. transformers", optional=True)
     one_line("model.library_name", library, LIMITS["item"])
     for field in ("model.language", "model.tags", "model.datasets"):
         strings(field, "e.g. [en]" if field == "model.language" else "e.g. [image-classification]")

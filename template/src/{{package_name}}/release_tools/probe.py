@@ -1,5 +1,5 @@
 # Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
-"""What a user of the release would run, in a fresh Python process: `python -m release_tools.probe ...`.
+"""What a user of the release would run, in a fresh Python process: `python probe.py ...`, copied beside nothing.
 
 The caller (release_tools.behaviour) starts it with the staged or downloaded demo Space folder as the only
 code on PYTHONPATH, the Hub offline and an empty cache, so it sees exactly what will be (or was) published.
@@ -52,7 +52,9 @@ def demo_args(example: Path) -> list[Any]:
 def model_probe(
     package: str, model_dir: Path, split_file: Path | None, examples: list[Path], demo_example: Path | None = None
 ) -> dict[str, Any]:
-    from release_tools.contract import load_contract
+    import importlib
+
+    load_contract = importlib.import_module(f"{package}.release_tools.contract").load_contract
 
     demo: dict[str, Any] = {}
     if demo_example is not None:  # the demo's input values need no model: the demo check runs even if it fails

@@ -134,6 +134,14 @@ def demo_ui(root: Path) -> Any:
     return module
 
 
+def example_name(example: Path, root: Path) -> str:
+    """The example as the record names it: its path inside the project, else only its file name."""
+    try:
+        return example.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return example.name
+
+
 def cold_start(root: Path, example: Path | None, output: Path | None) -> dict:
     """Seconds from starting the demo process to its first answer, for `example` (default: release_api's first)."""
     release = load_release(root)
@@ -154,7 +162,8 @@ def cold_start(root: Path, example: Path | None, output: Path | None) -> dict:
     result = {
         "cold_start_s": round(seconds, 3),
         "answer": answer.get("label") if isinstance(answer, dict) else answer,
-        "example": str(example),
+        # Relative to the project (results/ is committed at each release): no home directory in the record.
+        "example": example_name(example, root),
         "hardware": hardware(),
         "libraries": library_versions(("gradio", "torch")),
     }

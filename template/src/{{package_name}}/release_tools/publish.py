@@ -13,14 +13,20 @@
    removed again. A version is released when every repository carries its tag; a half-tagged version left by
    a killed run is finished (same content) or rolled back (other content) by the next run, which says which.
 5. release.lock.json is written locally, and git gets the tag v<version> on the code commit.
+
+`make release-public` makes the four repositories and the collection public, then restarts the demo Space, so that
+an app that could not read the private model loads it now, and waits until the Space runs (stage RUNNING; at most
+SPACE_WAIT_S seconds, default 900), saying each stage it goes through.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +37,7 @@ from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
 from .check import check_release
 from .checklist import Item
-from .cli import UserError, run
+from .cli import UserError, one_line, run
 from .files import atomic_write_bytes, sha256_file
 from .gitrepo import TreeState, create_tag, tag_commit, tree_state
 from .hub import client, hub_call, require_write, whoami
@@ -699,6 +705,62 @@ def fetch_record(session: Session, root: Path) -> None:
 
 # ---------------------------------------------------------------- public
 
+SPACE_WAIT_S = 900.0  # how long make release-public waits for the demo Space to run again; SPACE_WAIT_S overrides
+SPACE_STARTING = {"BUILDING", "RUNNING_BUILDING", "APP_STARTING", "RUNNING_APP_STARTING"}  # on its way to RUNNING
+SPACE_STOPPED = {  # where a Space that will not run by itself stops, and where its logs tell why
+    "BUILD_ERROR": ("its build failed", "build"),
+    "RUNTIME_ERROR": ("its app crashed", "container"),
+    "CONFIG_ERROR": ("its README.md configuration is invalid", "build"),
+    "NO_APP_FILE": ("it has no app file", "build"),
+}
+
+
+def space_wait_s() -> float:
+    value = os.environ.get("SPACE_WAIT_S", "").strip()
+    try:
+        return float(value) if value else SPACE_WAIT_S
+    except ValueError:
+        raise UserError(f"SPACE_WAIT_S={value!r} is not a number of seconds; e.g. SPACE_WAIT_S=1800") from None
+
+
+def restart_space_and_wait(api: HfApi, token: str, space_id: str, say: Callable[[str], None], timeout: float) -> str:
+    """Restart the demo Space and wait until it runs (stage RUNNING), saying each stage it goes through; one line
+    naming the stage and what to do when it stops in an error stage or is not running after `timeout` seconds."""
+    url = f"{api.endpoint}/spaces/{space_id}"
+    with hub_call(f"restarting the demo Space {space_id}", token):
+        runtime = api.restart_space(space_id)
+    say(f"restarting the demo Space {space_id} so that it loads the public model; waiting until it runs")
+    started = time.monotonic()
+    seen, said, delay = None, started, 1.0
+    while True:
+        stage = str(getattr(runtime.stage, "value", runtime.stage))
+        now = time.monotonic()
+        if stage != seen or now - said >= 30:
+            say(f"  demo Space: {'still ' if stage == seen else ''}{stage} ({now - started:.0f} s)")
+            seen, said = stage, now
+        if stage == "RUNNING":
+            say(f"✓ demo Space {space_id} is running: {url}")
+            return stage
+        if stage not in SPACE_STARTING:
+            why, logs = SPACE_STOPPED.get(stage, ("it is not running", "container"))
+            detail = (runtime.raw or {}).get("errorMessage")
+            raise UserError(
+                f"the demo Space {space_id} stopped at {stage} after the restart ({why}"
+                f"{': ' + one_line(detail, 200) if detail else ''}); the repositories are public, but the demo does "
+                f"not run: read its logs at {url}?logs={logs}, then run make release-public YES=1 again to restart it "
+                "(a fix to demo/ or src/ needs a new version: make release VERSION=<next version>)"
+            )
+        if now - started >= timeout:
+            raise UserError(
+                f"the demo Space {space_id} is still {stage} after {timeout:.0f} s; the repositories are public and "
+                f"the Space may still come up: watch it at {url}, or wait longer with "
+                f"make release-public YES=1 SPACE_WAIT_S={max(2 * timeout, 60):.0f}"
+            )
+        time.sleep(min(delay, max(timeout - (now - started), 0.1)))  # 1, 2, 4, 8, then every 10 s
+        delay = min(2 * delay, 10.0)
+        with hub_call(f"reading the state of the demo Space {space_id}", token):
+            runtime = api.get_space_runtime(space_id)
+
 
 def make_public(root: Path = Path("."), *, yes: bool = False, say: Callable[[str], None] = print) -> list[str]:
     root = Path(root)
@@ -707,13 +769,16 @@ def make_public(root: Path = Path("."), *, yes: bool = False, say: Callable[[str
     release = load_release(root)
     targets = release_targets(release, root / BUILD)
     require_rights(identity, release, targets)
+    wait_s = space_wait_s()
     with hub_call("reading the release repositories", token):
         for t in targets:
             if not api.repo_exists(t.repo_id, repo_type=t.repo_type):
                 raise UserError(f"{t.repo_type} {t.repo_id} is not on the Hub yet; run make publish first")
+    demo = next(t for t in targets if t.key == "demo")
     say("This makes these repositories and the release collection public:")
     for t in targets:
         say(f"  {t.repo_type:<8} {t.repo_id}")
+    say(f"then restarts the demo Space {demo.repo_id}, so that it loads the model, and waits until it runs.")
     if not yes:
         try:
             answer = input("Type YES to make them public: ")
@@ -733,6 +798,7 @@ def make_public(root: Path = Path("."), *, yes: bool = False, say: Callable[[str
         )
         api.update_collection_metadata(collection.slug, private=False)
     say(f"✓ collection {collection.slug} is public")
+    restart_space_and_wait(api, token, demo.repo_id, say, wait_s)
     return done
 
 

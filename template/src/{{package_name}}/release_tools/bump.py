@@ -17,12 +17,23 @@ from .cli import UserError, run
 from .files import atomic_write_text
 from .gitrepo import git, tag_commit, tree_state
 from .publish import publish
+from .record import LOCK_FILE
 from .release_file import VERSION, load_release, normalized_version
 from .stage import build_release
 
 RELEASE_LINE = re.compile(r"^version:[ \t]*\S.*$", re.M)
 PYPROJECT_LINE = re.compile(r'^version[ \t]*=[ \t]*"[^"\n]*"[ \t]*$', re.M)
 RENDERED = ("release.yaml", "pyproject.toml", "README.md", "CITATION.cff")
+# The release commit also holds the numbers the cards and page are drawn from, so a checkout of the tag (the Pages
+# workflow) rebuilds them; the release record only exists after publishing and gets a commit of its own.
+RESULTS_GLOB = "results/*.json"
+
+
+def release_commit_files(root: Path) -> list[str]:
+    results = sorted(
+        p.relative_to(root).as_posix() for p in root.glob(RESULTS_GLOB) if p.is_file() and not p.is_symlink()
+    )
+    return [name for name in RENDERED if (root / name).is_file()] + results
 
 
 def replace_once(text: str, pattern: re.Pattern, line: str, where: str) -> str:
@@ -72,7 +83,7 @@ def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool
         for name, data in originals.items():  # nothing half-bumped: restore what the bump touched
             (root / name).write_bytes(data)
         raise
-    git(root, "add", "--", *[name for name in RENDERED if (root / name).is_file()])
+    git(root, "add", "--", *release_commit_files(root))
     git(root, "commit", "-q", "-m", f"Release {tag}")
     git(root, "tag", "-a", tag, "-m", f"Release {tag}")
     print(f"committed and tagged {tag} in git")
@@ -83,7 +94,16 @@ def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool
             raise UserError(
                 f"{exc} (git tag {tag} is in place; once fixed, make publish finishes the release)"
             ) from None
+        commit_record(root, tag)
     return tag
+
+
+def commit_record(root: Path, tag: str) -> None:
+    """Commit release.lock.json after the tag: `make verify-release` in any clone of the branch trusts it."""
+    git(root, "add", "--", LOCK_FILE)
+    if git(root, "diff", "--cached", "--quiet", "--", LOCK_FILE, check=False) is None:
+        git(root, "commit", "-q", "-m", f"Record release {tag}", "--", LOCK_FILE)
+        print(f"committed {LOCK_FILE}, the record of {tag}")
 
 
 def main(argv: list[str] | None = None) -> str:

@@ -53,12 +53,23 @@ def eval_results(release: dict[str, Any], metrics: dict[str, Any]) -> list[EvalR
     return results
 
 
+# Keys of the Hub's model libraries (huggingface.js, model-libraries.ts) that research code commonly saves with: the
+# model page shows the library and its usage snippet only for a known key. A PyTorchModelHubMixin model names none
+# and carries MIXIN_TAGS, as the mixin's own cards do.
+HUB_LIBRARIES = frozenset(
+    "adapter-transformers allennlp asteroid diffusers espnet fairseq fastai flair keras mlx nemo open_clip paddlenlp "
+    "peft pyannote-audio sentence-transformers setfit sklearn spacy span-marker speechbrain stable-baselines3 tf-keras "
+    "timm transformers transformers.js ultralytics".split()
+)
+MIXIN_TAGS = frozenset({"model_hub_mixin", "pytorch_model_hub_mixin"})
+
+
 def model_card_data(release: dict[str, Any], metrics: dict[str, Any]) -> ModelCardData:
     model = release["model"]
     return ModelCardData(
         model_name=release["title"],
         pipeline_tag=model["pipeline_tag"],
-        library_name=model["library_name"],
+        library_name=model.get("library_name") or None,
         language=model["language"] or None,
         tags=model["tags"] or None,
         datasets=[release["hub"]["dataset"], *(d for d in model["datasets"] if d != release["hub"]["dataset"])],
@@ -132,8 +143,23 @@ def expected_splits(card: DatasetCard) -> dict[str, int]:
     return {str(s.get("name")): int(s.get("num_examples", -1)) for s in info.get("splits") or [] if isinstance(s, dict)}
 
 
+def manifest_split_rows(manifest: dict[str, Any]) -> dict[str, int]:
+    """Split -> rows from data/manifest.json (one parquet file per split), for prose such as "trained on N"."""
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    return {
+        Path(name).stem: int(info["rows"])
+        for name, info in (files or {}).items()
+        if name.endswith(".parquet") and isinstance(info, dict) and isinstance(info.get("rows"), int)
+    }
+
+
 def render_model_card(
-    root: Path, release: dict[str, Any], metrics: dict[str, Any], benchmark: dict[str, Any], run: dict[str, Any]
+    root: Path,
+    release: dict[str, Any],
+    metrics: dict[str, Any],
+    benchmark: dict[str, Any],
+    run: dict[str, Any],
+    manifest: dict[str, Any] | None = None,
 ) -> ModelCard:
     context = common_context(release)
     with template_errors(MODEL_TEMPLATE):
@@ -145,6 +171,7 @@ def render_model_card(
             benchmark=benchmark,
             speed_table=speed_block(benchmark),
             run=run,
+            split_rows=manifest_split_rows(manifest or {}),
             config_yaml=yaml.safe_dump(run.get("config", {}), sort_keys=False).strip(),
             **context,
         )

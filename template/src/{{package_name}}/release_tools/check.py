@@ -18,7 +18,7 @@ from huggingface_hub import DatasetCard, ModelCard
 
 from . import secrets_scan
 from .behaviour import Expected, Folders, check_behaviour
-from .cards import eval_results, expected_splits, render_dataset_card, render_model_card
+from .cards import HUB_LIBRARIES, MIXIN_TAGS, eval_results, expected_splits, render_dataset_card, render_model_card
 from .checklist import Item, ok_or
 from .citation import citation_cff
 from .cli import UserError, run
@@ -35,6 +35,7 @@ from .release_file import (
     parse_release_text,
     release_links,
     release_problems,
+    shown,
 )
 from .space import space_card
 from .stage import BUILD, load_inputs, staged_splits
@@ -85,14 +86,29 @@ def check_licenses(release: dict[str, Any], root: Path) -> Item:
 
 def check_model_metadata(model_dir: Path, card: ModelCard) -> Item:
     problems = []
-    for field in ("pipeline_tag", "library_name"):
-        if not getattr(card.data, field, None):
-            problems.append(f"the model card has no {field}; set model.{field} in {RELEASE_FILE} and {RERENDER}")
+    if not card.data.pipeline_tag:
+        problems.append(f"the model card has no pipeline_tag; set model.pipeline_tag in {RELEASE_FILE} and {RERENDER}")
+    library = card.data.library_name
+    if library and library not in HUB_LIBRARIES:
+        problems.append(
+            f"model.library_name {shown(library)} is not a library the Hub knows (the model page would show no library "
+            f"and no usage snippet); remove it from {RELEASE_FILE} for a model saved with PyTorchModelHubMixin (its tags "
+            f"model_hub_mixin and pytorch_model_hub_mixin say how it loads), or use one of the Hub's: "
+            f"{', '.join(sorted(HUB_LIBRARIES)[:8])}, ..."
+        )
+    tags = set(card.data.tags or [])
+    if not library and not tags & MIXIN_TAGS:
+        problems.append(
+            f"the model card names no library and no model_hub_mixin tag; add model.library_name or the tags "
+            f"{', '.join(sorted(MIXIN_TAGS))} to model.tags in {RELEASE_FILE}"
+        )
     if not (model_dir / "config.json").is_file():
         problems.append(
             f"{model_dir / 'config.json'} is missing next to the weights (the Hub counts downloads by it); {RERENDER}"
         )
-    return ok_or("pipeline_tag, library_name and config.json next to the weights", problems)
+    return ok_or(
+        "pipeline_tag, a library the Hub knows (or the mixin's tags) and config.json next to the weights", problems
+    )
 
 
 def check_model_index(release: dict[str, Any], metrics: dict[str, Any], card: ModelCard) -> Item:
@@ -183,7 +199,7 @@ def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
         problems.append("CITATION.cff")
     model_card = build / "model" / "README.md"
     if not model_card.is_file() or str(
-        render_model_card(root, release, inputs["metrics"], inputs["benchmark"], inputs["run"])
+        render_model_card(root, release, inputs["metrics"], inputs["benchmark"], inputs["run"], inputs["manifest"])
     ) != model_card.read_text(encoding="utf-8"):
         problems.append("model card")
     staged = build / "dataset" / "data"

@@ -2,9 +2,16 @@
 """`make page`: the paper's project page, a static folder built from release.yaml, page/ and results/.
 
 Inputs: release.yaml, page/abstract.md (Markdown the researcher writes), page/teaser.png or .jpg (optional),
-results/metrics.json and results/benchmark.json. Output: build/release/page/ with index.html, style.css, page.js
-and the teaser. The page loads nothing from outside its folder (no CDN, web font or analytics; a
-Content-Security-Policy makes the browser refuse any such request), so it works offline and from any static host.
+results/metrics.json and results/benchmark.json. Output: build/release/page/ with index.html, style.css, page.js,
+the teaser and social.png, the 1200×630 link preview (social_image.py). The page loads nothing from outside its
+folder (no CDN, web font or analytics; a Content-Security-Policy makes the browser refuse any such request), so it
+works offline and from any static host.
+
+Link previews need absolute URLs: og:image is links.page_url + social.png when release.yaml sets page_url, else
+the file in the page's Hub Space (where `make publish` puts it). The canonical link and og:url are written only
+when page_url is set: without it the page may be served from the Space, its static host or GitHub Pages, and
+naming one of them canonical could be wrong.
+
 `make cards` rebuilds build/release/ whole and calls `build_page`, so the page is rebuilt with it.
 """
 
@@ -22,19 +29,22 @@ from typing import Any
 
 from PIL import Image
 
-from .citation import bibtex
+from .citation import bibtex, citation_model
 from .cli import UserError, run
 from .files import atomic_directory, atomic_write_text, read_json_object, read_text
 from .gitrepo import TrackedTree
 from .lock import release_lock
 from .readme_blocks import metric_rows
 from .release_file import RELEASE_FILE, license_label, load_release, release_links
+from .social_image import NAME as SOCIAL_IMAGE
+from .social_image import SIZE as SOCIAL_SIZE
+from .social_image import alt_text, write_social_image
 from .space import page_space_card
 
 PAGE_DIR = Path("build/release/page")
 ABSTRACT = "page/abstract.md"
 TEASERS = ("page/teaser.png", "page/teaser.jpg")
-ASSETS = "src/release_tools/page_assets"
+ASSETS = "src/" + __package__.replace(".", "/") + "/page_assets"  # src/<package>/release_tools/page_assets
 ASSET_FILES = ("style.css", "page.js")
 BUTTONS = {"paper": "Paper (arXiv)", "code": "Code", "model": "Model", "dataset": "Dataset", "demo": "Demo"}
 # Only the page's own files may load; a pasted CDN tag or tracking pixel is blocked and shows in the console.
@@ -171,11 +181,17 @@ def page_notes(inputs: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- <head>
 
 
-def meta_tags(release: dict[str, Any], links: dict[str, str | None], image: str | None) -> list[str]:
-    """Search, social and Google Scholar (Highwire Press) metadata."""
+def canonical_url(release: dict[str, Any]) -> str | None:
+    """links.page_url, the address the researcher serves the page at; None when the page has no address of its own."""
+    return safe_url(release["links"].get("page_url"))
+
+
+def meta_tags(release: dict[str, Any], image: str, image_alt: str) -> list[str]:
+    """Search, social (Open Graph, X/Twitter) and Google Scholar (Highwire Press) metadata."""
     title, description = release["title"], release["description"]
-    named = [("description", description), ("twitter:card", "summary_large_image" if image else "summary")]
-    named += [("twitter:title", title), ("twitter:description", description), ("twitter:image", image)]
+    named = [("description", description), ("twitter:card", "summary_large_image")]
+    named += [("twitter:title", title), ("twitter:description", description)]
+    named += [("twitter:image", image), ("twitter:image:alt", image_alt)]
     named += [("citation_title", title)]
     for author in release["authors"]:
         named.append(("citation_author", author["name"]))
@@ -185,7 +201,9 @@ def meta_tags(release: dict[str, Any], links: dict[str, str | None], image: str 
         named += [("citation_arxiv_id", release["arxiv_id"])]
         named += [("citation_pdf_url", f"https://arxiv.org/pdf/{release['arxiv_id']}")]
     properties = [("og:title", title), ("og:description", description), ("og:type", "article")]
-    properties += [("og:url", safe_url(links["page"])), ("og:image", image)]
+    properties += [("og:url", canonical_url(release)), ("og:image", image), ("og:image:type", "image/png")]
+    properties += [("og:image:width", str(SOCIAL_SIZE[0])), ("og:image:height", str(SOCIAL_SIZE[1]))]
+    properties += [("og:image:alt", image_alt)]
     tags = [f'<meta name="{esc(k)}" content="{esc(v)}">' for k, v in named if v]
     return tags + [f'<meta property="{esc(k)}" content="{esc(v)}">' for k, v in properties if v]
 
@@ -201,6 +219,22 @@ def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str
             entry["sameAs"] = f"https://orcid.org/{author['orcid']}"
         return entry
 
+    def work(kind: str, schema_type: str, name: str) -> dict[str, Any] | None:
+        url = safe_url(links.get(kind))
+        if not url:
+            return None
+        entry = {"@type": schema_type, "name": f"{release['title']} ({name})", "url": url}
+        return {**entry, "codeRepository": url} if schema_type == "SoftwareSourceCode" else entry
+
+    # sameAs says "the same entity": only the paper itself (its arXiv page and DOI) is. The code, model and data
+    # are works the article's results are derived from (isBasedOn); the demo realises its method (workExample).
+    based_on = [
+        work("code", "SoftwareSourceCode", "code"),
+        work("model", "CreativeWork", "trained model"),
+        work("dataset", "Dataset", "dataset"),
+    ]
+    demo = work("demo", "WebApplication", "demo")
+    paper = citation_model(release)["paper"]
     data = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
@@ -211,22 +245,29 @@ def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str
         "author": [person(a) for a in release["authors"]],
         "datePublished": str(release["year"]),
         "url": safe_url(links["page"]),
-        "sameAs": [url for kind, url in links.items() if kind != "page" and safe_url(url)],
+        "isBasedOn": [entry for entry in based_on if entry],
+        "workExample": [demo] if demo else [],
     }
+    if paper:
+        data["identifier"] = f"https://doi.org/{paper['doi']}"
+        data["sameAs"] = [paper["url"], f"https://doi.org/{paper['doi']}"]
     text = json.dumps(data, ensure_ascii=False, indent=1)
     # "</script>" or "<!--" in a title would end the element early; \u003c is the same character to JSON.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def head(inputs: dict[str, Any], links: dict[str, str | None], image: str | None) -> str:
+def head(inputs: dict[str, Any], links: dict[str, str | None], image: str) -> str:
     release = inputs["release"]
+    canonical = canonical_url(release)
+    image_alt = alt_text(release, inputs["metrics"], inputs["teaser"])
     lines = [
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">',
         '<meta name="color-scheme" content="light dark">',
         f"<title>{esc(release['title'])}</title>",
-        *meta_tags(release, links, image),
+        *meta_tags(release, image, image_alt),
+        *([f'<link rel="canonical" href="{esc(canonical)}">'] if canonical else []),
         '<link rel="icon" href="data:,">',  # no favicon request, and no 404 for a missing one
         '<link rel="stylesheet" href="style.css">',
         '<script src="page.js" defer></script>',
@@ -408,10 +449,10 @@ def license_html(release: dict[str, Any]) -> str:
     )
 
 
-def shared_image_url(release: dict[str, Any], name: str) -> str | None:
-    """Where the published teaser lives; social cards need an absolute URL. On the default Hub Space the
+def shared_image_url(release: dict[str, Any], name: str) -> str:
+    """Where the published link preview lives; crawlers need an absolute URL. On the default Hub Space the
     file is served from the repository, elsewhere (links.page_url) beside index.html."""
-    custom = safe_url(release["links"].get("page_url"))
+    custom = canonical_url(release)
     if custom:
         return f"{custom.rstrip('/')}/{name}"
     return f"{release_links(release)['page']}/resolve/main/{name}"
@@ -421,7 +462,7 @@ def render_page(inputs: dict[str, Any]) -> str:
     """The whole index.html; every text from release.yaml and the abstract is escaped."""
     release = inputs["release"]
     links = release_links(release)
-    image = shared_image_url(release, inputs["teaser"].name) if inputs["teaser"] else None
+    image = shared_image_url(release, SOCIAL_IMAGE)
     venue = venue_html(release["links"].get("venue"))
     header = f"<header>\n<h1>{esc(release['title'])}</h1>\n{authors_html(release['authors'])}\n{venue}</header>"
 
@@ -451,13 +492,14 @@ def render_page(inputs: dict[str, Any]) -> str:
 
 
 def write_page(inputs: dict[str, Any], folder: Path) -> None:
-    """index.html, its assets, the teaser, and the README.md that makes the folder a static Space."""
+    """index.html, its assets, the teaser, the link preview, and the README.md that makes the folder a static Space."""
     os.chmod(folder, 0o755)  # a temporary directory is private; a web server needs to read the page
     atomic_write_text(folder / "index.html", render_page(inputs))
     for name, source in inputs["assets"].items():
         shutil.copyfile(source, folder / name)
     if inputs["teaser"]:
         shutil.copyfile(inputs["teaser"], folder / inputs["teaser"].name)
+    write_social_image(folder, inputs["release"], inputs["metrics"], inputs["teaser"])
     atomic_write_text(folder / "README.md", str(page_space_card(inputs["release"])))
 
 
