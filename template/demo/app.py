@@ -42,7 +42,19 @@ contract = importlib.import_module(f"{RELEASE['package']}.release_tools.contract
 TAG = f"v{_release_file.normalized_version(str(RELEASE['version'])) or RELEASE['version']}"
 CHECKPOINT = Path(os.environ.get("DEMO_CHECKPOINT", ROOT / "checkpoints" / "latest"))
 EXAMPLES = sorted(p for p in (HERE / "examples").glob("*") if p.is_file()) or contract.example_files(ROOT)
-RETRY_S = float(os.environ.get("DEMO_RETRY_S", "30"))  # the least time between two attempts to load the model
+
+
+def retry_seconds(default: float = 30.0) -> float:
+    """DEMO_RETRY_S, the least time between two attempts to load the model; a bad value falls back to the default."""
+    try:
+        value = float(os.environ.get("DEMO_RETRY_S", default))
+    except ValueError:
+        print(f"DEMO_RETRY_S is not a number of seconds; retrying every {default:.0f} s", file=sys.stderr)
+        return default
+    return value if value >= 0 else default
+
+
+RETRY_S = retry_seconds()
 MAKE_COMMAND = re.compile(r"`make |\brun make ")  # how the project's messages name a target to run
 
 

@@ -82,8 +82,14 @@ def parse_release_text(raw: bytes, name: str = RELEASE_FILE) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise UserError(f"{name} is not valid YAML{where}; fix the syntax there") from None
-    except (ValueError, RecursionError):  # an integer of thousands of digits, lists nested thousands deep
-        raise UserError(f"{name} holds a value too large or too deeply nested to be metadata; fix it") from None
+    except ValueError as exc:
+        if "out of range" in str(exc) or "must be in" in str(exc):  # YAML reads 2026-02-30 as a date that cannot be
+            raise UserError(
+                f"{name} holds a date that does not exist ({exc}); write a real day as YYYY-MM-DD"
+            ) from None
+        raise UserError(f"{name} holds a value too large to be metadata; fix it") from None
+    except RecursionError:  # lists nested thousands deep
+        raise UserError(f"{name} holds a value nested too deeply to be metadata; fix it") from None
 
 
 def normalized_version(value: str) -> str | None:
