@@ -65,8 +65,11 @@ def replace_example(project: Path) -> None:
     """Put the fixture's research package where the researcher's files are; touch nothing else."""
     ignore = shutil.ignore_patterns("__pycache__", ".ruff_cache", ".pytest_cache")
     for folder in RESEARCHER_FOLDERS:
-        shutil.rmtree(project / folder)
-        shutil.copytree(FIXTURE / folder, project / folder, ignore=ignore)
+        for child in (project / folder).iterdir():
+            if child.name == "release_tools":  # the template's tooling inside the package stays
+                continue
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        shutil.copytree(FIXTURE / folder, project / folder, ignore=ignore, dirs_exist_ok=True)
     for name in RESEARCHER_FILES:
         shutil.copyfile(FIXTURE / name, project / name)
 
