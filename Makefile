@@ -5,7 +5,7 @@ BASE_PYTHON ?= python3
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help test lint benchmark
+.PHONY: help test test-all lint benchmark
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -18,7 +18,10 @@ $(VENV)/.installed: requirements-test.txt template/requirements.lock
 	$(PYTHON) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-test: $(VENV)/.installed ## run the template's whole test suite (installs .venv on first use)
+test: $(VENV)/.installed ## the template's tests but the slow tier: every capability once (installs .venv on first use)
+	$(PYTHON) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-all: $(VENV)/.installed ## every test, the slow tier too (the full answer matrix, a fresh make setup)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff on the template's own Python files

@@ -109,6 +109,17 @@ def test_matrix_covers_every_choice() -> None:
             assert used == set(question["choices"]), name
 
 
+def test_slow_tier_sets_differ_only_in_metadata() -> None:
+    """The sets whose own `make test` is in the slow tier change nothing the generated tests exercise differently:
+    all projects run in one shared environment, and lint, files and cards of every set stay in the fast tier."""
+    from conftest import METADATA_ONLY_SETS
+
+    metadata = {"project_title", "authors", "arxiv_id", "visibility", "python_version"}
+    metadata |= {f"{kind}_license{part}" for kind in ("code", "model", "data") for part in ("", "_name", "_link")}
+    for name in METADATA_ONLY_SETS:
+        assert set(MATRIX[IDS.index(name)]) <= metadata, name
+
+
 @pytest.fixture(scope="module", params=range(len(MATRIX)), ids=IDS)
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     answers = MATRIX[request.param]
