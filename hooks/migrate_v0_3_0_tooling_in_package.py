@@ -64,7 +64,7 @@ def migrate(text: str, package: str) -> str | None:
 def researcher_files(root: Path, package: str) -> list[Path]:
     code = root / "src" / package
     files = [p for p in code.rglob("*.py") if "release_tools" not in p.relative_to(code).parts[:1]]
-    files += [p for p in (root / "demo").glob("ui.py")]
+    files.append(root / "demo" / "ui.py")
     files += list((root / "tests" / "example").rglob("*.py"))
     return sorted(p for p in files if p.is_file() and not p.is_symlink())
 

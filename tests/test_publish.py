@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import SHARED_ENV, render
 from hub_server import HubServer
 
@@ -439,8 +440,6 @@ def test_a_published_version_never_changes_and_release_bumps_it(published: Publi
 def pages_workflow_builds_at(project: Path, tag: str, tmp: Path) -> None:
     """Clone `tag` as actions/checkout would, then run pages.yml's own `run:` steps in a fresh environment that has
     only what the workflow installs (no torch, no project install): the page must build from what the tag holds."""
-    import yaml
-
     clone = tmp / "pages-checkout"
     subprocess.run(["git", "clone", "-q", "--branch", tag, str(project), str(clone)], check=True, capture_output=True)
     workflow = yaml.safe_load((clone / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))

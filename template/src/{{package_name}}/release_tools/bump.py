@@ -101,7 +101,7 @@ def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool
 def commit_record(root: Path, tag: str) -> None:
     """Commit release.lock.json after the tag: `make verify-release` in any clone of the branch trusts it."""
     git(root, "add", "--", LOCK_FILE)
-    if git(root, "diff", "--cached", "--quiet", "--", LOCK_FILE, check=False) is None:
+    if git(root, "diff", "--cached", "--name-only", "--", LOCK_FILE).strip():  # unchanged on a re-run: no commit
         git(root, "commit", "-q", "-m", f"Record release {tag}", "--", LOCK_FILE)
         print(f"committed {LOCK_FILE}, the record of {tag}")
 
