@@ -81,7 +81,7 @@ def publish_figures(project: Path, runs: int) -> list[tuple[str, float, str]]:
         subprocess.run(["git", *args], cwd=project, check=True, env={**os.environ, **git_env})
     # The release check a researcher runs before publishing; it leaves its behaviour results in build/.checks/,
     # so the timed publishes below re-check the unchanged release from that cache.
-    timed_make(project, "cards")
+    timed_make(project, "stage")
     check = timed_make(project, "check-release")
     hf = str(Path(sys.executable).parent / "hf")
     publish_times, upload_times, rerun = [], [], None

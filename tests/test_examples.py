@@ -188,7 +188,7 @@ def text_project(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     changed = git(root, "diff", "--name-only", generated, "HEAD").splitlines()
     project = Project(root, base_env(base))
     outputs = {}
-    for target in ("data", "train", "eval", "predict INPUT=data/examples", "benchmark", "cards"):
+    for target in ("data", "train", "eval", "predict INPUT=data/examples", "benchmark", "stage"):
         outputs[target.split()[0]] = project.make(*target.split()).stdout
     outputs["check-release"] = project.check_release()
     commit_all(root, "Trained and staged")
@@ -218,7 +218,7 @@ def test_a_package_written_against_the_contract_runs_the_chain(text_project: Sim
     staged = {p.name for p in (root / "build" / "release" / "model").iterdir()}
     assert {"model.safetensors", "config.json", "vocab.json", "run.json", "README.md"} <= staged
     assert set(metrics["checkpoint_files"]) == {"model.safetensors", "config.json", "vocab.json", "run.json"}
-    assert {p.name for p in (root / "build" / "release" / "space" / "examples").iterdir()} == {
+    assert {p.name for p in (root / "build" / "release" / "demo" / "examples").iterdir()} == {
         "food.txt",
         "sports.txt",
         "weather.txt",
@@ -278,7 +278,7 @@ def test_the_tabular_example_publishes_and_verifies(tmp_path: Path) -> None:
     with HubServer(user=NAMESPACE) as hub:
         env = {**base_env(tmp_path), "HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_XET": "1", "HF_TOKEN": hub.token}
         project = Project(root, env)
-        for target in ("data", "train", "eval", "predict INPUT=data/examples", "benchmark", "cards"):
+        for target in ("data", "train", "eval", "predict INPUT=data/examples", "benchmark", "stage"):
             project.make(*target.split())
         check = project.check_release()
         assert "— input tabular, output label" in check and "examples/class_0.json → class_0" in check, check
@@ -303,7 +303,7 @@ def test_weights_trained_elsewhere_are_imported(text_project: SimpleNamespace, t
     assert latest.name.startswith("imported-bow-classifier-"), done.stdout
     run = json.loads((latest / "run.json").read_text())
     assert run["origin"] == "external" and set(run["files"]) == {"config.json", "model.safetensors", "vocab.json"}
-    for target in ("eval", "cards"):
+    for target in ("eval", "stage"):
         project.make(target)
     commit_all(project.root, "Imported weights")
     check = project.check_release()

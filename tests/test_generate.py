@@ -150,7 +150,7 @@ def test_expected_files_and_no_template_leftovers(project: tuple[Path, dict]) ->
     leftover = re.compile(r"\{%|\{\{-?\s*(_copier|" + "|".join(questions) + r")\b")
     for path in text_files(root):
         text = path.read_text(encoding="utf-8")
-        if path.parent.name != "cards":  # card templates are Jinja on purpose, filled by `make cards`
+        if path.parent.name != "cards":  # card templates are Jinja on purpose, filled by `make stage`
             assert not leftover.search(text), (path, leftover.search(text))
         assert not path.name.endswith(".jinja"), path
 
@@ -255,7 +255,7 @@ def block(text: str, name: str) -> str:
 def run_release_pipeline(root: Path) -> None:
     """git commit → data → a one-epoch training run → eval → benchmark → cards → check-release, through make."""
     commit_all(root, "generated")
-    for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["cards"], ["check-release"]):
+    for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["stage"], ["check-release"]):
         done = make(root, *target)
         assert done.returncode == 0, f"make {' '.join(target)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
 
@@ -302,13 +302,13 @@ def test_release_cards_render_from_release_yaml_and_results(project: tuple[Path,
     assert dataset.task_categories == [release["model"]["pipeline_tag"]]
     for entry in dataset.configs[0]["data_files"]:
         assert (root / "build/release/dataset" / entry["path"]).is_file()
-    space = SpaceCard.load(root / "build/release/space/README.md").data
+    space = SpaceCard.load(root / "build/release/demo/README.md").data
     assert (space.title, space.sdk, space.app_file) == (release["title"], "gradio", "app.py")
     assert space.sdk_version == importlib.metadata.version("gradio")  # the gradio the tests ran
     assert space.python_version == answers.get("python_version", "3.11")
     assert (space.models, space.datasets) == ([release["hub"]["model"]], [release["hub"]["dataset"]])
     assert space.license == release["license"]["model"] and len(space.short_description) <= 60
-    requirements = (root / "build/release/space/requirements.txt").read_text()
+    requirements = (root / "build/release/demo/requirements.txt").read_text()
     assert "gradio" not in requirements and "torch==" in requirements
     # The copier-rendered README blocks and CITATION.cff equal what the tooling renders from release.yaml.
     readme_after = (root / "README.md").read_text()

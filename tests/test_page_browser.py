@@ -142,7 +142,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = render(tmp_path_factory.mktemp("browser") / "project", HOSTILE)
     (root / "page" / "abstract.md").write_text(ABSTRACT, encoding="utf-8")
     commit_all(root, "abstract")  # the page is built from what git tracks
-    for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["cards"]):
+    for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["stage"]):
         done = make(root, *target)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
@@ -218,7 +218,7 @@ def test_bibtex_block_parses_back_to_the_title_and_authors(browsed: dict) -> Non
 def test_page_bibtex_cites_what_citation_cff_and_the_readme_cite(project: Path, browsed: dict, tmp_path: Path) -> None:
     """The page's block as the browser shows it, read by citation-js, names the paper of CITATION.cff."""
     block = Page(browsed["dom"]).text("pre", id="bibtex")[0]
-    assert block == readme_bibtex(project)  # make cards rendered both from release.yaml
+    assert block == readme_bibtex(project)  # make stage rendered both from release.yaml
     _, paper = cff_records(project)
     [entry] = bibtex_records(block, tmp_path)
     assert summary(entry) == summary(paper) and summary(entry)["arxiv"] == HOSTILE["arxiv_id"]

@@ -32,7 +32,7 @@ ANSWERS = {"hf_namespace": NAMESPACE, "project_slug": "digits", "package_name": 
 REPOS = {  # key in release.yaml hub: -> (repo type, repo id, staged folder)
     "dataset": ("dataset", f"{NAMESPACE}/digits-data", "dataset"),
     "model": ("model", f"{NAMESPACE}/digits", "model"),
-    "demo": ("space", f"{NAMESPACE}/digits-demo", "space"),
+    "demo": ("space", f"{NAMESPACE}/digits-demo", "demo"),
     "page": ("space", f"{NAMESPACE}/digits-page", "page"),
 }
 GIT_ENV = {
@@ -74,14 +74,14 @@ def git(project: Path, *args: str) -> str:
 def trained_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated project with data, a one-epoch checkpoint, results and cards, committed to git.
 
-    The project is a git repository before `make cards`, which stages only what git tracks; `make check-release`
+    The project is a git repository before `make stage`, which stages only what git tracks; `make check-release`
     runs once so that its probe results (build/.checks/, keyed by file hashes) are warm for every copy."""
     project = render(tmp_path_factory.mktemp("publish") / "digits", ANSWERS)
     env = base_env(project.parent)
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "generated")
-    for target in ("data", "train", "eval", "benchmark", "cards", "check-release"):
+    for target in ("data", "train", "eval", "benchmark", "stage", "check-release"):
         extra = ["ARGS=train.epochs=1"] if target == "train" else []
         done = subprocess.run(
             ["make", target, *extra, f"VENV={SHARED_ENV}"], cwd=project, env=env, capture_output=True, text=True
@@ -199,7 +199,7 @@ def large_project(trained_project: Path, tmp_path_factory: pytest.TempPathFactor
     release = project / "release.yaml"
     release.write_text(release.read_text().replace("large_folder_threshold_gb: 5", "large_folder_threshold_gb: 0"))
     git(project, "commit", "-q", "-am", "every upload is large")
-    for target in ("cards", "check-release"):
+    for target in ("stage", "check-release"):
         done = subprocess.run(
             ["make", target, f"VENV={SHARED_ENV}"],
             cwd=project,

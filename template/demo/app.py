@@ -3,8 +3,8 @@
 The model comes from `release_api` (src/<package>/release_api.py, the contract): a local checkpoint when there is one
 (`make demo`), else the Hub repository at the release tag from release.yaml, never an unpinned `main`. The app
 exposes one API endpoint, `/predict`, taking what demo/ui.py's inputs() collect, so `make benchmark-demo`,
-`make check-release` and gradio_client users call it the same way. In the Space built by `make cards`
-(build/release/space/) this file is app.py, beside ui.py, release.yaml and the code.
+`make check-release` and gradio_client users call it the same way. In the Space built by `make stage`
+(build/release/demo/) this file is app.py, beside ui.py, release.yaml and the code.
 
 The model is loaded on first use, not at import: the app starts even when the model cannot be loaded yet (a private
 model repository the Space has no token for, a release not public yet, the Hub unreachable). While it cannot, each

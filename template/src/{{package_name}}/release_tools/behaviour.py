@@ -47,7 +47,7 @@ NAMES = {
     "dataset": "datasets.load_dataset gives the splits and rows the dataset card states",
     "demo": "demo Space starts from its own folder and answers an example as the model does",
 }
-RESTAGE = "then run make cards"
+RESTAGE = "then run make stage"
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ class Folders:
 
     model: Path
     dataset: Path
-    space: Path
+    demo: Path
 
     def examples(self) -> list[Path]:
-        folder = self.space / "examples"
+        folder = self.demo / "examples"
         return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
 
 
@@ -183,7 +183,7 @@ def demo_probe(
     `demo_args()`: the inputs' values for an example, which the model probe works out with the Space's ui.py."""
     with tempfile.TemporaryDirectory(prefix="release-demo-") as tmp:
         space = Path(tmp) / "space"
-        shutil.copytree(folders.space, space)
+        shutil.copytree(folders.demo, space)
         env = fresh_env(Path(tmp), None)
         env["DEMO_CHECKPOINT"] = str(folders.model.resolve())
         with running_app(space / "app.py", env, cwd=space) as (url, process, _):
@@ -220,7 +220,7 @@ def _cached(cache: ProbeCache, kind: str, inputs: dict[str, Path], extra: dict, 
 
 def probe_all(package: str, folders: Folders, split: str | None, cache: ProbeCache) -> dict[str, dict]:
     """The three probes, side by side: model (load, evaluate, predict the examples), dataset, demo."""
-    code = files_of(folders.space)
+    code = files_of(folders.demo)
     weights = files_of(folders.model, skip=("README.md", "logs/"))
     split_file = folders.dataset / "data" / f"{split}.parquet" if split else None
     examples = folders.examples()
@@ -243,11 +243,11 @@ def probe_all(package: str, folders: Folders, split: str | None, cache: ProbeCac
     with ThreadPoolExecutor(max_workers=3) as pool:
         model = pool.submit(
             _cached, cache, "model", model_inputs, {"package": package, "split": split},
-            lambda: model_probe_run(model_args, folders.space.resolve()),
+            lambda: model_probe_run(model_args, folders.demo.resolve()),
         )  # fmt: skip
         dataset = pool.submit(
             _cached, cache, "dataset", dataset_inputs, {},
-            lambda: run_probe(["dataset", "--dataset", str(folders.dataset.resolve())], folders.space.resolve()),
+            lambda: run_probe(["dataset", "--dataset", str(folders.dataset.resolve())], folders.demo.resolve()),
         )  # fmt: skip
         demo = (
             pool.submit(
@@ -401,7 +401,7 @@ def check_behaviour(
     cache_folder: Path | None = None,
 ) -> list[Item]:
     """The four behaviour items for `folders`; `fresh_metrics` maps re-run metrics to (Hub type, name) keys."""
-    for kind, folder in (("model", folders.model), ("dataset", folders.dataset), ("demo Space", folders.space)):
+    for kind, folder in (("model", folders.model), ("dataset", folders.dataset), ("demo Space", folders.demo)):
         if not folder.is_dir():
             raise UserError(f"the {kind} folder {folder} is missing; {RESTAGE}")
     probes = probe_all(package, folders, expected.split, ProbeCache(cache_folder))

@@ -1,7 +1,7 @@
 # Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """`make check-release`: the release checklist, offline. One line per item, ✓ or ✗ with the fix; ⚠ only warns.
 
-Runs on what `make cards` staged in build/release/, before anything is uploaded: metadata, links and drift
+Runs on what `make stage` staged in build/release/, before anything is uploaded: metadata, links and drift
 checks on the rendered files, secrets in every file to publish, and behaviour checks that use the staged
 release as its users will, in fresh processes (release_tools.behaviour). `make publish` refuses on any ✗.
 """
@@ -55,7 +55,7 @@ SKIP_DIRS = {
     ".ruff_cache",
     "node_modules",
 }
-RERENDER = "run `make cards`"
+RERENDER = "run `make stage`"
 
 
 def project_files(root: Path) -> list[Path]:
@@ -143,7 +143,7 @@ def artifact_texts(root: Path, build: Path) -> dict[str, str]:
         "README.md": root / "README.md",
         "model card": build / "model" / "README.md",
         "dataset card": build / "dataset" / "README.md",
-        "demo Space card": build / "space" / "README.md",
+        "demo Space card": build / "demo" / "README.md",
     }
     page = build / "page" / "index.html"
     if page.is_file():
@@ -211,7 +211,7 @@ def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
         render_dataset_card(root, release, split_rows, inputs["manifest"], split_bytes)
     ) != dataset_card.read_text(encoding="utf-8"):
         problems.append("dataset card")
-    space_readme = build / "space" / "README.md"
+    space_readme = build / "demo" / "README.md"
     if not space_readme.is_file() or str(space_card(release)) != space_readme.read_text(encoding="utf-8"):
         problems.append("demo Space card")
     recorded = inputs["metrics"].get("checkpoint_files")
@@ -437,7 +437,7 @@ def _check_release(root: Path, behaviour: bool) -> list[Item]:
         check_git(root, inputs["run"]),
     ]
     if behaviour:
-        folders = Folders(build / "model", build / "dataset", build / "space")
+        folders = Folders(build / "model", build / "dataset", build / "demo")
         expected = reported(model_card, dataset_card, release)
         items += check_behaviour(release["package"], folders, expected, fresh_metrics(release), cache)
     return items

@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> Path:
     print(
         f"{target}: {count} files (run.json records the source and every file's sha256); checkpoints/latest points at it"
     )
-    print("next: make eval (and make benchmark) on it, then make cards")
+    print("next: make eval (and make benchmark) on it, then make stage")
     return target
 
 

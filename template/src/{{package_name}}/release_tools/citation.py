@@ -153,5 +153,5 @@ def citation_cff(release: dict[str, Any], model_url: str) -> str:
             "identifiers": [{"type": "other", "value": f"arXiv:{paper['arxiv']}", "description": "arXiv identifier"}],
             "year": model["year"],
         }
-    header = "# Rendered from release.yaml by `make cards`; edit release.yaml, not this file.\n"
+    header = "# Rendered from release.yaml by `make stage`; edit release.yaml, not this file.\n"
     return header + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=1000)

@@ -1,7 +1,7 @@
 # Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """One release command at a time per project: staging, checking and publishing hold build/.release.lock.
 
-A second `make publish` (or `make cards`, `make check-release`, ...) started meanwhile stops at once with one
+A second `make publish` (or `make stage`, `make check-release`, ...) started meanwhile stops at once with one
 line naming the process that holds the lock. The lock is an OS file lock (filelock), so a process that dies
 releases it: nothing stale is ever left to clean up by hand.
 """

@@ -12,7 +12,7 @@ the file in the page's Hub Space (where `make publish` puts it). The canonical l
 when page_url is set: without it the page may be served from the Space, its static host or GitHub Pages, and
 naming one of them canonical could be wrong.
 
-`make cards` rebuilds build/release/ whole and calls `build_page`, so the page is rebuilt with it.
+`make stage` rebuilds build/release/ whole and calls `build_page`, so the page is rebuilt with it.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def release_targets(release: dict[str, Any], build: Path) -> list[Target]:
     return [
         Target("dataset", hub["dataset"], "dataset", build / "dataset"),
         Target("model", hub["model"], "model", build / "model"),
-        Target("demo", hub["demo"], "space", build / "space", "gradio"),
+        Target("demo", hub["demo"], "space", build / "demo", "gradio"),
         Target("page", hub["page"], "space", build / "page", "static"),
     ]
 
@@ -156,7 +156,7 @@ def check_name(api: HfApi, target: Target) -> None:
         if other != target.repo_type and api.repo_exists(target.repo_id, repo_type=other):
             raise UserError(
                 f"release.yaml: hub.{target.key} is {target.repo_id}, but that name already belongs to a {other} "
-                f"repository; give the {target.repo_type} its own name in hub.{target.key}, then run make cards"
+                f"repository; give the {target.repo_type} its own name in hub.{target.key}, then run make stage"
             )
 
 
@@ -301,7 +301,7 @@ def open_session(root: Path, build: Path, *, need_write: bool) -> Session:
         require_rights(identity, release, targets)
     for target in targets:
         if not target.folder.is_dir():
-            raise UserError(f"{target.folder} is not staged; run make cards")
+            raise UserError(f"{target.folder} is not staged; run make stage")
     private = release["hub"]["visibility"] == "private"
     known = published_files(root)
     plans = [
@@ -608,7 +608,7 @@ def publish(
 
 
 def _publish(root: Path, allow_dirty: bool, adopt: bool, say: Callable[[str], None]) -> dict[str, Any]:
-    say("staging build/release/ from what git tracks (make cards)")
+    say("staging build/release/ from what git tracks (make stage)")
     build_release(root)
     say("checking the staged release (make check-release; the model, dataset and demo run in fresh processes)")
     items = check_release(root)

@@ -1,5 +1,5 @@
 # Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
-"""The demo Space, staged in build/release/space/ exactly as it will be uploaded.
+"""The demo Space, staged in build/release/demo/ exactly as it will be uploaded.
 
 It holds demo/app.py, the code it imports, release.yaml (links and the release tag the app loads the
 model at), example images, a requirements.txt without gradio (a Space gets gradio from `sdk_version`),

@@ -1,11 +1,11 @@
 # Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
-"""`make cards`: stage build/release/ exactly as it will be uploaded, and refresh README.md and CITATION.cff.
+"""`make stage`: stage build/release/ exactly as it will be uploaded, and refresh README.md and CITATION.cff.
 
 Inputs: what git tracks (release.yaml, card templates, the demo app and the code it imports, page inputs),
 and the artifacts the code wrote, bound by their hashes: results/metrics.json and results/benchmark.json, the
 evaluated checkpoint (its weights hash is in metrics.json), data/ (data/manifest.json). Untracked and ignored
 files are never staged, and a symbolic link on the way to any input is refused. Outputs:
-build/release/{model,dataset,space,page}/ with their cards, build/release/ANNOUNCEMENT.md, README.md blocks,
+build/release/{model,dataset,demo,page}/ with their cards, build/release/ANNOUNCEMENT.md, README.md blocks,
 CITATION.cff. The staging directory appears whole or not at all, and one release command runs at a time.
 """
 
@@ -198,7 +198,7 @@ def build_release(root: Path = Path("."), out: Path | None = None, *, documents:
     CITATION.cff alone (make publish-plan renders into a temporary folder and writes nothing in the project)."""
     root = Path(root)
     out = Path(out) if out else root / BUILD
-    with release_lock(root, "make cards"):
+    with release_lock(root, "make stage"):
         tree = TrackedTree(root)
         for template in CARD_TEMPLATES:
             if not (root / template).is_file() and not tree.has(template):
@@ -209,7 +209,7 @@ def build_release(root: Path = Path("."), out: Path | None = None, *, documents:
         with atomic_directory(out) as staging:
             stage_model(inputs, staging / "model", root)
             stage_dataset(inputs, staging / "dataset", root)
-            stage_space(tree, inputs["release"], staging / "space", staged_examples(inputs, root))
+            stage_space(tree, inputs["release"], staging / "demo", staged_examples(inputs, root))
             (staging / "page").mkdir()
             write_page(page_inputs, staging / "page")
             stage_license_file(tree, inputs["release"], "model", staging / "model")

@@ -23,7 +23,7 @@ CHECKPOINT_FILES = ("*",)  # every file save_pretrained wrote, TensorBoard logs 
 TEST_TRAIN_ARGS = "train.epochs=5"  # optional: a quick `make train` for the tooling's tests (tests/conftest.py)
 
 
-# The package's modules import torch; importing them only when called keeps `make cards` quick.
+# The package's modules import torch; importing them only when called keeps `make stage` quick.
 def load_model(source: str | Path, *, revision: str | None = None, cache_dir: str | None = None) -> Any:
     from .predict import load_model as load
 
