@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import SHARED_ENV, make, render  # noqa: E402
+from helpers import SHARED_ENV, make, render  # noqa: E402
 from hub_server import HubServer  # noqa: E402
 
 STAGED = {

@@ -5,37 +5,18 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import bibtexparser
 import pytest
 import yaml
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from conftest import render
-
-TITLE = 'Q: "Quoted" # not a comment \\ back\\slash {{ braces }} {% raw %} 50% $x_1$ & a--b <script>alert("x")</script> 🚀 日本語 Ωμέγα ~^`\''
-DESCRIPTION = "One line: with #hash, 'quotes', \"double\", {braces}, <b>tags</b>, emoji 🤗 and 中文."
-AUTHORS = [
-    {
-        "name": "Seán O'Brien-García",
-        "affiliation": 'Lab #7: "A\\B" {x} <i>Inst</i>',
-        "email": "sean.obrien@example.org",
-        "orcid": "0000-0002-1825-0097",
-    },
-    {"name": "李小龍", "affiliation": "東京大学"},
-    {"name": "Zoë {Jr.} \\ <b>Bold</b>", "affiliation": "Üniversität & Co. 🚀"},
-]
-HOSTILE = {
-    "project_title": TITLE,
-    "description": DESCRIPTION,
-    "authors": AUTHORS,
-    "project_slug": "hostile-test",
-    "arxiv_id": "2501.01234v3",
-}
+from helpers import AUTHORS, DESCRIPTION, TITLE, block, render
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(tmp_path_factory.mktemp("hostile") / "project", HOSTILE)
+@pytest.fixture
+def hostile(hostile_project: Path) -> Path:
+    return hostile_project
 
 
 def test_yaml_files_give_back_the_text(hostile: Path) -> None:
@@ -141,19 +122,19 @@ INVALID = [
 @pytest.mark.parametrize(
     ("answers", "message"), INVALID, ids=[f"{next(iter(a))}-{i}" for i, (a, _) in enumerate(INVALID)]
 )
-def test_invalid_answers_are_refused_with_the_expected_format(tmp_path: Path, answers: dict, message: str) -> None:
+def test_invalid_answers_are_refused_with_the_expected_format(
+    tmp_path: Path, answers: dict, message: str, template_files: Path
+) -> None:
     with pytest.raises(ValueError, match=message):
-        render(tmp_path / "project", answers)
+        render(tmp_path / "project", answers, source=template_files)
     assert not (tmp_path / "project").exists()
 
 
-def test_hostile_text_survives_the_release_tooling(hostile: Path) -> None:
+def test_hostile_text_survives_the_release_tooling(hostile_release: SimpleNamespace) -> None:
     """Cards and the re-rendered README/CITATION of the hostile project give back the exact text."""
     from huggingface_hub import DatasetCard, ModelCard
-    from test_generate import block, run_release_pipeline
 
-    readme_before = (hostile / "README.md").read_text(encoding="utf-8")
-    run_release_pipeline(hostile)
+    hostile, readme_before = hostile_release.root, hostile_release.readme_before
     model = ModelCard.load(hostile / "build/release/model/README.md")
     assert model.data.model_name == TITLE and model.data.eval_results[0].dataset_split == "test"
     assert "<script>" not in re.sub(r"```.*?```", "", model.text, flags=re.S)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -20,67 +19,19 @@ import bibtexparser
 import pytest
 import yaml
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from conftest import ROOT, SHARED_ENV, render
-from test_answers import AUTHORS, HOSTILE, TITLE
-
-NODE_TOOLS = Path(os.environ.get("MLRELEASE_NODE_TOOLS") or ROOT / ".cache" / "node-tools")
-# Pinned; .ci/run installs the same list (test_ci_installs_the_node_tools_the_tests_use).
-NODE_PACKAGES = ("@citation-js/cli@0.7.21", "@citation-js/plugin-cff@0.7.3", "lighthouse@12.2.3")
-
-
-def node_tool(name: str) -> Path:
-    """The npm tool's executable, installed into NODE_TOOLS on first use; a skip only where npm is absent."""
-    binary = NODE_TOOLS / "node_modules" / ".bin" / name
-    if binary.exists():
-        return binary
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip(f"npm is not on PATH, so {name} cannot be installed (CI: .ci/run installs Debian's npm)")
-    command = [npm, "install", "--prefix", str(NODE_TOOLS), "--no-audit", "--no-fund", "--loglevel=error"]
-    done = subprocess.run([*command, *NODE_PACKAGES], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0 and binary.exists(), done.stdout[-2000:] + done.stderr[-2000:]
-    return binary
-
-
-def citation_js(path: Path, style: str = "csl") -> list[dict] | str:
-    """citation-js's reading of a CITATION.cff or .bib file: CSL-JSON records, or a formatted bibliography."""
-    command = [str(node_tool("citation-js")), "--plugins", "cff", "-i", str(path), "-f", "string", "-s", style]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and done.stdout.strip(), done.stderr[-2000:]
-    return json.loads(done.stdout) if style == "csl" else done.stdout
-
-
-def readme_bibtex(root: Path) -> str:
-    return re.search(r"```bibtex\n(.*?)\n```", (root / "README.md").read_text(encoding="utf-8"), re.S).group(1)
-
-
-def bibtex_records(text: str, folder: Path) -> list[dict]:
-    path = folder / "citation.bib"
-    path.write_text(text + "\n", encoding="utf-8")
-    return citation_js(path)
-
-
-def cff_records(root: Path) -> tuple[dict, dict | None]:
-    """The software (CITATION.cff's top level) and the preferred citation, as citation-js reads the file."""
-    records = citation_js(root / "CITATION.cff")
-    software = [r for r in records if r["type"] == "software"]
-    others = [r for r in records if r["type"] != "software"]
-    assert len(software) == 1 and len(others) <= 1, records
-    return software[0], (others[0] if others else None)
-
-
-def summary(record: dict) -> dict:
-    """What a citation must agree on: title, authors, year, DOI, and the arXiv id in the URL."""
-    names = [" ".join(filter(None, (a.get("given"), a.get("family")))) for a in record.get("author", [])]
-    arxiv = re.search(r"arxiv\.org/abs/(\S+)$", record.get("URL", ""))
-    return {
-        "title": record.get("title"),
-        "authors": names,
-        "year": record.get("issued", {}).get("date-parts", [[None]])[0][0],
-        "DOI": record.get("DOI"),
-        "arxiv": arxiv.group(1) if arxiv else None,
-        "container": record.get("container-title"),
-    }
+from helpers import (
+    AUTHORS,
+    HOSTILE,
+    NODE_PACKAGES,
+    ROOT,
+    SHARED_ENV,
+    TITLE,
+    bibtex_records,
+    cff_records,
+    citation_js,
+    readme_bibtex,
+    summary,
+)
 
 
 def copy_project(root: Path, destination: Path) -> Path:
@@ -116,9 +67,10 @@ def tool_render(root: Path, extra_yaml: str = "") -> subprocess.CompletedProcess
     )
 
 
-@pytest.fixture(scope="module")
-def on_arxiv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(tmp_path_factory.mktemp("cite-arxiv") / "project", HOSTILE)
+@pytest.fixture
+def on_arxiv(hostile_project: Path) -> Path:
+    """The hostile answers, with an arXiv id, as copier rendered them."""
+    return hostile_project
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,9 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import ROOT, SHARED_ENV, commit_all, make, render
+from helpers import ROOT, SHARED_ENV, base_env, commit_all, copy_working_tree, leftovers, make, render
 from hub_server import HubServer
 from pathspec import PathSpec
-from test_publish import base_env
-from test_update import copy_working_tree, leftovers
 
 FIXTURE = ROOT / "tests" / "fixtures" / "text_research"
 PACKAGE = "text_research"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED_ENV, commit_all, make, render
+from helpers import SHARED_ENV, block, make, render, run_release_pipeline
 
 # Each choice of every choice question appears at least once (checked by the test below).
 MATRIX = [
@@ -112,12 +112,14 @@ def test_matrix_covers_every_choice() -> None:
 def test_slow_tier_sets_differ_only_in_metadata() -> None:
     """The sets whose own `make test` is in the slow tier change nothing the generated tests exercise differently:
     all projects run in one shared environment, and lint, files and cards of every set stay in the fast tier."""
-    from conftest import METADATA_ONLY_SETS
+    from conftest import SLOW_SUITE_SETS
 
     metadata = {"project_title", "authors", "arxiv_id", "visibility", "python_version"}
     metadata |= {f"{kind}_license{part}" for kind in ("code", "model", "data") for part in ("", "_name", "_link")}
-    for name in METADATA_ONLY_SETS:
-        assert set(MATRIX[IDS.index(name)]) <= metadata, name
+    names = {"hf_namespace", "project_slug", "package_name"}  # answers6: the fast tier runs its lint and release
+    for name in SLOW_SUITE_SETS:
+        assert set(MATRIX[IDS.index(name)]) <= metadata | (names if name == "answers6" else set()), name
+        assert MATRIX[IDS.index(name)].get("example", "image-classification") == "image-classification", name
 
 
 @pytest.fixture(scope="module", params=range(len(MATRIX)), ids=IDS)
@@ -248,19 +250,9 @@ def test_generated_test_suite_passes(project: tuple[Path, dict]) -> None:
     assert re.search(r"\d+ passed", done.stdout)
 
 
-def block(text: str, name: str) -> str:
-    return re.search(rf"<!-- release:{name}:start -->\n(.*?)<!-- release:{name}:end -->", text, re.S).group(1)
-
-
-def run_release_pipeline(root: Path) -> None:
-    """git commit → data → a one-epoch training run → eval → benchmark → cards → check-release, through make."""
-    commit_all(root, "generated")
-    for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["stage"], ["check-release"]):
-        done = make(root, *target)
-        assert done.returncode == 0, f"make {' '.join(target)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-
-
-def test_release_cards_render_from_release_yaml_and_results(project: tuple[Path, dict]) -> None:
+def test_release_cards_render_from_release_yaml_and_results(
+    project: tuple[Path, dict], request: pytest.FixtureRequest
+) -> None:
     from huggingface_hub import DatasetCard, ModelCard, SpaceCard
 
     root, answers = project
@@ -274,7 +266,8 @@ def test_release_cards_render_from_release_yaml_and_results(project: tuple[Path,
         link = answers.get(f"{kind}_license_link", "")
         if answers.get(f"{kind}_license") == "other" and not link.startswith("http"):
             (root / link).write_text(f"# {answers[f'{kind}_license_name']}\n\nThe terms of use.\n")
-    run_release_pipeline(root)
+    example = answers.get("example", "image-classification")  # digits sets release the session's shared checkpoint
+    run_release_pipeline(root, request.getfixturevalue("trained_digits") if example == "image-classification" else None)
     release = yaml.safe_load((root / "release.yaml").read_text())
     metrics = json.loads((root / "results" / "metrics.json").read_text())
     card = ModelCard.load(root / "build/release/model/README.md")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import render
+from helpers import render
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:

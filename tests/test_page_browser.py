@@ -20,23 +20,27 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 
 import bibtexparser
 import pytest
 import yaml
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from conftest import commit_all, make, render
+from helpers import (
+    AUTHORS,
+    DESCRIPTION,
+    HOSTILE,
+    TITLE,
+    bibtex_records,
+    cff_records,
+    node_tool,
+    readme_bibtex,
+    summary,
+)
 from PIL import Image
-from test_answers import AUTHORS, DESCRIPTION, HOSTILE, TITLE
-from test_citations import bibtex_records, cff_records, node_tool, readme_bibtex, summary
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not on PATH (CI: apt-get install -y chromium)")
-# Markdown and HTML a researcher might paste: the page must show it as text, load nothing and run nothing.
-ABSTRACT = (
-    'Hostile <img src="https://example.org/pixel.png"> and <script>alert("x")</script> with '
-    "[a bad link](javascript:alert(1)), *emphasis* and `code`.\n\nSecond paragraph: {{ braces }} 日本語 🚀.\n"
-)
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # Lighthouse's mobile defaults, but for the CPU slowdown: its default 4x assumes a fast desktop host (it warns
@@ -137,14 +141,10 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A hostile project through data, a one-epoch training run, eval, benchmark, cards and the page."""
-    root = render(tmp_path_factory.mktemp("browser") / "project", HOSTILE)
-    (root / "page" / "abstract.md").write_text(ABSTRACT, encoding="utf-8")
-    commit_all(root, "abstract")  # the page is built from what git tracks
-    for target in (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"], ["stage"]):
-        done = make(root, *target)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+def project(hostile_release: SimpleNamespace) -> Path:
+    """The session's hostile project (its page/abstract.md hostile too), released, and its page built once more by
+    `python -m <package>.release_tools.page`."""
+    root = hostile_release.root
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     done = subprocess.run(
         [sys.executable, "-m", f"{yaml.safe_load((root / 'release.yaml').read_text())['package']}.release_tools.page"],

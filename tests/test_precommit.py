@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED_ENV, commit_all, render
+from helpers import SHARED_ENV, commit_all, render
 
 REQUIRED_HOOKS = {
     "ruff-check",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED_ENV, render
+from helpers import GIT_ENV, SHARED_ENV, base_env, render
 from hub_server import HubServer
 
 NAMESPACE = "test-user"
@@ -35,33 +35,6 @@ REPOS = {  # key in release.yaml hub: -> (repo type, repo id, staged folder)
     "demo": ("space", f"{NAMESPACE}/digits-demo", "demo"),
     "page": ("space", f"{NAMESPACE}/digits-page", "page"),
 }
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Ada",
-    "GIT_AUTHOR_EMAIL": "ada@example.org",
-    "GIT_COMMITTER_NAME": "Ada",
-    "GIT_COMMITTER_EMAIL": "ada@example.org",
-}
-
-
-def base_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING")) and k.lower() not in PROXIES}
-    env.pop("PYTHONPATH", None)
-    env.pop("VIRTUAL_ENV", None)
-    return {
-        **env,
-        **GIT_ENV,
-        "HF_HOME": str(tmp / "hf-home"),  # no token or cache from the developer's machine
-        "HF_HUB_CACHE": str(tmp / "hf-cache"),
-        "HF_HUB_DISABLE_TELEMETRY": "1",
-        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-        "HF_HUB_DISABLE_UPDATE_CHECK": "1",
-        "HTTP_PROXY": "http://127.0.0.1:9",  # anything not sent to 127.0.0.1 fails fast
-        "HTTPS_PROXY": "http://127.0.0.1:9",
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
-
-
-PROXIES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
 def git(project: Path, *args: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED_ENV, make
+from helpers import SHARED_ENV, make
 
 # Covered elsewhere: `make setup` installs into .venv (here .venv is the shared environment);
 # `make test` and `make lint` run for every answer set in test_generate.py.

