@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from PIL import Image
 
 from .citation import bibtex, citation_model
@@ -45,7 +45,7 @@ from .social_image import NAME as SOCIAL_IMAGE
 from .social_image import SIZE as SOCIAL_SIZE
 from .social_image import alt_text, write_social_image
 from .space import page_space_card
-from .templating import render
+from .templating import escape, render
 
 PAGE_DIR = Path("build/release/page")
 PAGE_TEMPLATE = "page.html.j2"
@@ -88,12 +88,12 @@ def markdown_inline(text: str) -> Markup:
 
 
 def _inline_element(match: re.Match) -> Markup:
-    # Markup.format escapes each plain string it is given and keeps the Markup of the nested elements.
+    # Markup.format keeps Markup as it is: the escaped text and the nested elements.
     if match["code"] is not None:
-        return Markup("<code>{}</code>").format(match["code"])
+        return Markup("<code>{}</code>").format(escape(match["code"]))
     if match["url"] is not None:
         label, url = markdown_inline(match["label"]), safe_url(match["url"], mailto=True)
-        return Markup('<a href="{}">{}</a>').format(url, label) if url else label
+        return Markup('<a href="{}">{}</a>').format(escape(url), label) if url else label
     strong = match["strong"] or match["strong_"]
     if strong:
         return Markup("<strong>{}</strong>").format(markdown_inline(strong))

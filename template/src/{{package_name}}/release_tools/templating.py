@@ -9,12 +9,30 @@ an error, not an empty string.
 from __future__ import annotations
 
 import functools
+import html
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def escape(value: Any) -> Markup:
+    """Text for HTML content and quoted attribute values, & < > " ' escaped; Markup (already HTML) as it is.
+
+    html.escape's spelling (&quot; &#x27;) rather than MarkupSafe's (&#34; &#39;): the same characters to a
+    browser, and the page's source keeps the text exactly as html.escape gives it."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(html.escape(str(value), quote=True))
+
+
+@jinja2.pass_eval_context
+def _escaped(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
+    # Jinja's autoescape then leaves the Markup as it is; Markdown templates get the value untouched.
+    return escape(value) if eval_ctx.autoescape else value
 
 
 @functools.cache
@@ -23,6 +41,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         # Only Markdown is left unescaped; any other template escapes, so a new HTML template is safe by default.
         autoescape=jinja2.select_autoescape(("html.j2",), disabled_extensions=("md.j2",), default=True),
+        finalize=_escaped,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
