@@ -12,6 +12,10 @@ the file in the page's Hub Space (where `make publish` puts it). The canonical l
 when page_url is set: without it the page may be served from the Space, its static host or GitHub Pages, and
 naming one of them canonical could be wrong.
 
+The HTML is templates/page.html.j2, which escapes every value; this module prepares what it shows: the Markdown
+subset of the abstract (Markup built from escaped pieces), the JSON-LD, the bar chart's geometry, links that are
+safe to follow, and numbers formatted for reading.
+
 `make stage` rebuilds build/release/ whole and calls `build_page`, so the page is rebuilt with it.
 """
 
@@ -27,6 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from PIL import Image
 
 from .citation import bibtex, citation_model
@@ -40,8 +45,10 @@ from .social_image import NAME as SOCIAL_IMAGE
 from .social_image import SIZE as SOCIAL_SIZE
 from .social_image import alt_text, write_social_image
 from .space import page_space_card
+from .templating import escape, render
 
 PAGE_DIR = Path("build/release/page")
+PAGE_TEMPLATE = "page.html.j2"
 ABSTRACT = "page/abstract.md"
 TEASERS = ("page/teaser.png", "page/teaser.jpg")
 ASSETS = "src/" + __package__.replace(".", "/") + "/page_assets"  # src/<package>/release_tools/page_assets
@@ -50,11 +57,6 @@ BUTTONS = {"paper": "Paper (arXiv)", "code": "Code", "model": "Model", "dataset"
 # Only the page's own files may load; a pasted CDN tag or tracking pixel is blocked and shows in the console.
 CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
 MARKDOWN_HELP = "Markdown: paragraphs, *emphasis*, **strong**, `code` and [links](https://example.org)"
-
-
-def esc(value: Any) -> str:
-    """Text for HTML content and quoted attribute values: & < > " ' escaped."""
-    return html.escape(str(value), quote=True)
 
 
 def safe_url(url: Any, *, mailto: bool = False) -> str | None:
@@ -76,25 +78,26 @@ _INLINE = re.compile(
 )
 
 
-def markdown_inline(text: str) -> str:
+def markdown_inline(text: str) -> Markup:
     """Code, links, strong and emphasis; everything else is escaped, so raw HTML shows as text."""
     parts, pos = [], 0
     for match in _INLINE.finditer(text):
-        parts += [esc(text[pos : match.start()]), _inline_element(match)]
+        parts += [escape(text[pos : match.start()]), _inline_element(match)]
         pos = match.end()
-    return "".join(parts) + esc(text[pos:])
+    return Markup("").join([*parts, escape(text[pos:])])
 
 
-def _inline_element(match: re.Match) -> str:
+def _inline_element(match: re.Match) -> Markup:
+    # Markup.format keeps Markup as it is: the escaped text and the nested elements.
     if match["code"] is not None:
-        return f"<code>{esc(match['code'])}</code>"
+        return Markup("<code>{}</code>").format(escape(match["code"]))
     if match["url"] is not None:
         label, url = markdown_inline(match["label"]), safe_url(match["url"], mailto=True)
-        return f'<a href="{esc(url)}">{label}</a>' if url else label
+        return Markup('<a href="{}">{}</a>').format(escape(url), label) if url else label
     strong = match["strong"] or match["strong_"]
     if strong:
-        return f"<strong>{markdown_inline(strong)}</strong>"
-    return f"<em>{markdown_inline(match['em'] or match['em_'])}</em>"
+        return Markup("<strong>{}</strong>").format(markdown_inline(strong))
+    return Markup("<em>{}</em>").format(markdown_inline(match["em"] or match["em_"]))
 
 
 def markdown_paragraphs(text: str) -> list[str]:
@@ -104,8 +107,8 @@ def markdown_paragraphs(text: str) -> list[str]:
     return [block for block in blocks if block]
 
 
-def markdown_to_html(text: str) -> str:
-    return "\n".join(f"<p>{markdown_inline(p)}</p>" for p in markdown_paragraphs(text))
+def markdown_to_html(text: str) -> Markup:
+    return Markup("\n").join(Markup("<p>{}</p>").format(markdown_inline(p)) for p in markdown_paragraphs(text))
 
 
 def markdown_to_text(text: str) -> str:
@@ -186,8 +189,18 @@ def canonical_url(release: dict[str, Any]) -> str | None:
     return safe_url(release["links"].get("page_url"))
 
 
-def meta_tags(release: dict[str, Any], image: str, image_alt: str) -> list[str]:
-    """Search, social (Open Graph, X/Twitter) and Google Scholar (Highwire Press) metadata."""
+def shared_image_url(release: dict[str, Any], name: str) -> str:
+    """Where the published link preview lives; crawlers need an absolute URL. On the default Hub Space the
+    file is served from the repository, elsewhere (links.page_url) beside index.html."""
+    custom = canonical_url(release)
+    if custom:
+        return f"{custom.rstrip('/')}/{name}"
+    return f"{release_links(release)['page']}/resolve/main/{name}"
+
+
+def meta_tags(release: dict[str, Any], image: str, image_alt: str) -> list[tuple[str, str, str]]:
+    """Search, social (Open Graph, X/Twitter) and Google Scholar (Highwire Press) metadata: (attribute, key, content)
+    of each <meta> element, those without content left out."""
     title, description = release["title"], release["description"]
     named = [("description", description), ("twitter:card", "summary_large_image")]
     named += [("twitter:title", title), ("twitter:description", description)]
@@ -204,12 +217,13 @@ def meta_tags(release: dict[str, Any], image: str, image_alt: str) -> list[str]:
     properties += [("og:url", canonical_url(release)), ("og:image", image), ("og:image:type", "image/png")]
     properties += [("og:image:width", str(SOCIAL_SIZE[0])), ("og:image:height", str(SOCIAL_SIZE[1]))]
     properties += [("og:image:alt", image_alt)]
-    tags = [f'<meta name="{esc(k)}" content="{esc(v)}">' for k, v in named if v]
-    return tags + [f'<meta property="{esc(k)}" content="{esc(v)}">' for k, v in properties if v]
+    tags = [("name", key, value) for key, value in named if value]
+    return tags + [("property", key, value) for key, value in properties if value]
 
 
-def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str | None) -> str:
-    """schema.org ScholarlyArticle, safe to embed in a <script> element."""
+def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str | None) -> Markup:
+    """schema.org ScholarlyArticle, safe to embed in a <script> element (so Markup: HTML escapes would be read as
+    part of the JSON there)."""
 
     def person(author: dict[str, Any]) -> dict[str, Any]:
         entry: dict[str, Any] = {"@type": "Person", "name": author["name"]}
@@ -253,157 +267,90 @@ def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str
         data["sameAs"] = [paper["url"], f"https://doi.org/{paper['doi']}"]
     text = json.dumps(data, ensure_ascii=False, indent=1)
     # "</script>" or "<!--" in a title would end the element early; \u003c is the same character to JSON.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def head(inputs: dict[str, Any], links: dict[str, str | None], image: str) -> str:
-    release = inputs["release"]
-    canonical = canonical_url(release)
-    image_alt = alt_text(release, inputs["metrics"], inputs["teaser"])
-    lines = [
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">',
-        '<meta name="color-scheme" content="light dark">',
-        f"<title>{esc(release['title'])}</title>",
-        *meta_tags(release, image, image_alt),
-        *([f'<link rel="canonical" href="{esc(canonical)}">'] if canonical else []),
-        '<link rel="icon" href="data:,">',  # no favicon request, and no 404 for a missing one
-        '<link rel="stylesheet" href="style.css">',
-        '<script src="page.js" defer></script>',
-        f'<script type="application/ld+json">\n{json_ld(release, links, inputs["abstract"])}\n</script>',
-    ]
-    return "<head>\n" + "\n".join(lines) + "\n</head>"
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 # ---------------------------------------------------------------- <body>
 
 
-def authors_html(authors: list[dict[str, Any]]) -> str:
-    """Names with contact links; affiliations numbered when there is more than one."""
+def author_entries(authors: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each author's name, affiliation number (when there is more than one affiliation) and contact links; and the
+    affiliations in order of first appearance."""
     affiliations = list(dict.fromkeys(a["affiliation"] for a in authors if a.get("affiliation")))
-    items = []
+    entries = []
     for author in authors:
-        name = esc(author["name"])
-        parts = [f'<span class="author-name">{name}</span>']
-        if len(affiliations) > 1 and author.get("affiliation"):
-            parts.append(f"<sup>{affiliations.index(author['affiliation']) + 1}</sup>")
-        email = safe_url(f"mailto:{author['email']}", mailto=True) if author.get("email") else None
-        if email:
-            parts.append(f'<a class="contact" href="{esc(email)}" aria-label="Email {name}">email</a>')
-        if author.get("orcid"):
-            orcid = esc(f"https://orcid.org/{author['orcid']}")
-            parts.append(f'<a class="contact" href="{orcid}" aria-label="ORCID of {name}">ORCID</a>')
-        items.append(f"<li>{' '.join(parts)}</li>")
-    if len(affiliations) > 1:
-        places = "".join(f"<li><sup>{i}</sup> {esc(a)}</li>" for i, a in enumerate(affiliations, 1))
-    else:
-        places = "".join(f"<li>{esc(a)}</li>" for a in affiliations)
-    return f'<ul class="authors">{"".join(items)}</ul>\n<ul class="affiliations">{places}</ul>'
+        numbered = len(affiliations) > 1 and author.get("affiliation")
+        entries.append(
+            {
+                "name": author["name"],
+                "number": affiliations.index(author["affiliation"]) + 1 if numbered else None,
+                "email": safe_url(f"mailto:{author['email']}", mailto=True) if author.get("email") else None,
+                "orcid": f"https://orcid.org/{author['orcid']}" if author.get("orcid") else None,
+            }
+        )
+    return entries, affiliations
 
 
-def venue_html(venue: Any) -> str:
+def venue_entry(venue: Any) -> dict[str, str | None] | None:
+    """The venue as a link when it is one (shown without its scheme), else as text."""
     if not venue:
-        return ""
+        return None
     url = safe_url(venue)
-    shown = f'<a href="{esc(url)}">{esc(re.sub(r"^https?://", "", url))}</a>' if url else esc(venue)
-    return f'<p class="venue">{shown}</p>\n'
-
-
-def nav_html(links: dict[str, str | None]) -> str:
-    buttons = [
-        f'<li><a class="button" href="{esc(url)}">{esc(label)}</a></li>'
-        for kind, label in BUTTONS.items()
-        if (url := safe_url(links.get(kind)))
-    ]
-    return f'<nav aria-label="Paper, code, model and data">\n<ul class="buttons">{"".join(buttons)}</ul>\n</nav>'
+    return {"url": url, "text": re.sub(r"^https?://", "", url) if url else str(venue)}
 
 
 def metric_label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def bar_chart_svg(metrics: dict[str, Any]) -> str:
+def bar_chart(metrics: dict[str, Any]) -> dict[str, Any]:
     """The stand-in teaser: one horizontal bar per number in results/metrics.json, drawn to scale."""
     rows = [(metric_label(name), value) for name, value in metric_rows(metrics)]
     top = max(1.0, *(value for _, value in rows))  # scores in [0, 1] keep a full-width scale
     # A narrow drawing, so its 15-unit text stays readable when a phone scales it down; labels get the room
     # their longest name needs (about 8.5 units a character).
     left, width, bar, gap = 20 + round(8.5 * max(len(name) for name, _ in rows)), 260, 28, 12
-    height = gap + len(rows) * (bar + gap)
-    shapes = []
-    for i, (name, value) in enumerate(rows):
-        y, middle = gap + i * (bar + gap), gap + i * (bar + gap) + bar / 2
-        length = max(0.0, value) / top * width
-        shapes.append(
-            f'<text x="{left - 10}" y="{middle}" text-anchor="end" dominant-baseline="central">{esc(name)}</text>'
-            f'<rect class="chart-track" x="{left}" y="{y}" width="{width}" height="{bar}" rx="4"/>'
-            f'<rect class="chart-bar" x="{left}" y="{y}" width="{length:.1f}" height="{bar}" rx="4"/>'
-            f'<text x="{left + width + 8}" y="{middle}" dominant-baseline="central">{value:.4f}</text>'
-        )
+    bars = [
+        {
+            "name": name,
+            "y": gap + i * (bar + gap),
+            "middle": gap + i * (bar + gap) + bar / 2,
+            "length": f"{max(0.0, value) / top * width:.1f}",
+            "value": f"{value:.4f}",
+        }
+        for i, (name, value) in enumerate(rows)
+    ]
     summary = ", ".join(f"{name} {value:.4f}" for name, value in rows)
-    label = f"Bar chart of the {metrics.get('split', 'test')} results: {summary}"
-    return (
-        f'<svg class="chart" viewBox="0 0 {left + width + 70} {height}" role="img" aria-label="{esc(label)}">'
-        f"<title>{esc(label)}</title>{''.join(shapes)}</svg>"
-    )
+    return {
+        "label": f"Bar chart of the {metrics.get('split', 'test')} results: {summary}",
+        "view_width": left + width + 70,
+        "height": gap + len(rows) * (bar + gap),
+        "left": left,
+        "width": width,
+        "label_x": left - 10,  # names end left of the bars, values start right of them
+        "value_x": left + width + 8,
+        "bar": bar,
+        "bars": bars,
+    }
 
 
-def teaser_html(inputs: dict[str, Any]) -> str:
-    release, metrics = inputs["release"], inputs["metrics"]
-    if inputs["teaser"]:
-        width, height = inputs["teaser_size"]
-        figure = (
-            f'<img src="{esc(inputs["teaser"].name)}" width="{width}" height="{height}" '
-            f'alt="{esc(release["description"])}">'
-        )
-        return f'<figure class="teaser">\n{figure}\n</figure>'
-    caption = f"Results on the {metrics.get('split', 'test')} split, from results/metrics.json."
-    return f'<figure class="teaser">\n{bar_chart_svg(metrics)}\n<figcaption>{esc(caption)}</figcaption>\n</figure>'
-
-
-def section(anchor: str, heading: str, body: str, extra: str = "") -> str:
-    """A titled section; `extra` sits beside the heading (the copy button)."""
-    title = f'<h2 id="{anchor}">{esc(heading)}</h2>'
-    if extra:
-        title = f'<div class="section-head">{title}{extra}</div>'
-    return f'<section aria-labelledby="{anchor}">\n{title}\n{body}\n</section>'
-
-
-def abstract_html(abstract: str | None) -> str:
-    if abstract:
-        return markdown_to_html(abstract)
-    return (
-        f'<p class="placeholder">No abstract yet: write it in <code>{ABSTRACT}</code> '
-        f"({esc(MARKDOWN_HELP)}) and run <code>make page</code>.</p>"
-    )
-
-
-def table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
-    """A table whose first column heads its row; it scrolls sideways on its own on a narrow screen."""
-    head_row = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
-    body = "".join(
-        f'<tr><th scope="row">{esc(row[0])}</th>{"".join(f"<td>{esc(c)}</td>" for c in row[1:])}</tr>' for row in rows
-    )
-    return (
-        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-        f"<table><caption>{esc(caption)}</caption><thead><tr>{head_row}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
-    )
+def table(caption: str, headers: list[str], rows: list[list[str]]) -> dict[str, Any]:
+    """A table whose first column heads its row (templates/page.html.j2 draws it)."""
+    return {"caption": caption, "headers": headers, "rows": rows}
 
 
 def number(value: Any, spec: str) -> str:
     return format(value, spec) if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
 
 
-def results_html(metrics: dict[str, Any]) -> str:
+def results_table(metrics: dict[str, Any]) -> dict[str, Any]:
     split = str(metrics.get("split", "test"))
     rows = [[metric_label(name), f"{value:.4f}"] for name, value in metric_rows(metrics)]
     caption = f"{split} split, {number(metrics.get('num_examples'), ',')} examples; from results/metrics.json"
     return table(caption, ["Metric", split], rows)
 
 
-def speed_html(benchmark: dict[str, Any]) -> str:
+def speed_table(benchmark: dict[str, Any]) -> dict[str, Any]:
     rows = [
         [
             number(r.get("batch_size"), "d"),
@@ -417,75 +364,59 @@ def speed_html(benchmark: dict[str, Any]) -> str:
     machine = hardware.get("gpu") or hardware.get("cpu") or "unknown hardware"
     torch_version = (benchmark.get("libraries") or {}).get("torch", "?")
     caption = f"On {machine} ({benchmark.get('device', '?')}), torch {torch_version}; from results/benchmark.json"
-    note = (
+    return table(caption, ["Batch size", "Latency p50 (ms)", "Latency p95 (ms)", "Items per second"], rows)
+
+
+def speed_note(benchmark: dict[str, Any]) -> str:
+    return (
         f"{number(benchmark.get('parameters'), ',')} parameters; peak memory "
         f"{number(benchmark.get('peak_memory_mb'), ',.1f')} MB ({benchmark.get('memory_measure', '?')})."
     )
-    speed = table(caption, ["Batch size", "Latency p50 (ms)", "Latency p95 (ms)", "Items per second"], rows)
-    return f'{speed}\n<p class="note">{esc(note)}</p>'
 
 
-def citation_html(release: dict[str, Any]) -> str:
-    # The button stays hidden until page.js shows it: without JavaScript it could do nothing.
-    button = '<button type="button" class="copy" data-copy="bibtex" hidden>Copy BibTeX</button>'
-    body = (
-        f'<pre id="bibtex" tabindex="0"><code>{esc(bibtex(release))}</code></pre>\n'
-        '<p class="copy-status" id="bibtex-status" role="status" aria-live="polite"></p>'
-    )
-    return section("citation", "BibTeX", body, button)
+def license_entries(release: dict[str, Any]) -> list[dict[str, str | None]]:
+    """Code, model and data licenses; an `other` license links to its text when release.yaml gives a safe link."""
 
+    def link(kind: str) -> str | None:
+        return safe_url(release["license"].get(f"{kind}_link")) if release["license"][kind] == "other" else None
 
-def license_html(release: dict[str, Any]) -> str:
-    def shown(kind: str) -> str:
-        label = esc(license_label(release, kind))
-        link = safe_url(release["license"].get(f"{kind}_link")) if release["license"][kind] == "other" else None
-        return f'<a href="{esc(link)}">{label}</a>' if link else label
-
-    kinds = [("Code", esc(release["license"]["code"])), ("Model", shown("model")), ("Data", shown("data"))]
-    licenses = " · ".join(f'<span class="license">{kind}: {label}</span>' for kind, label in kinds)
-    return (
-        f"<footer>\n<p>{licenses}</p>\n"
-        "<p>Built from release.yaml and results/ by release_tools.page; no cookies, fonts or trackers.</p>\n</footer>"
-    )
-
-
-def shared_image_url(release: dict[str, Any], name: str) -> str:
-    """Where the published link preview lives; crawlers need an absolute URL. On the default Hub Space the
-    file is served from the repository, elsewhere (links.page_url) beside index.html."""
-    custom = canonical_url(release)
-    if custom:
-        return f"{custom.rstrip('/')}/{name}"
-    return f"{release_links(release)['page']}/resolve/main/{name}"
+    return [
+        {"kind": "Code", "label": release["license"]["code"], "link": None},
+        {"kind": "Model", "label": license_label(release, "model"), "link": link("model")},
+        {"kind": "Data", "label": license_label(release, "data"), "link": link("data")},
+    ]
 
 
 def render_page(inputs: dict[str, Any]) -> str:
-    """The whole index.html; every text from release.yaml and the abstract is escaped."""
-    release = inputs["release"]
+    """The whole index.html: templates/page.html.j2 escapes every text from release.yaml and the abstract."""
+    release, metrics, benchmark = inputs["release"], inputs["metrics"], inputs["benchmark"]
     links = release_links(release)
     image = shared_image_url(release, SOCIAL_IMAGE)
-    venue = venue_html(release["links"].get("venue"))
-    header = f"<header>\n<h1>{esc(release['title'])}</h1>\n{authors_html(release['authors'])}\n{venue}</header>"
-
-    main = "\n".join(
-        [
-            teaser_html(inputs),
-            section("tldr", "TL;DR", f'<p class="tldr">{esc(release["description"])}</p>'),
-            section("abstract", "Abstract", abstract_html(inputs["abstract"])),
-            section("results", "Results", results_html(inputs["metrics"])),
-            section("speed", "Speed", speed_html(inputs["benchmark"])),
-            citation_html(release),
-        ]
+    authors, affiliations = author_entries(release["authors"])
+    teaser = inputs["teaser"]
+    return render(
+        PAGE_TEMPLATE,
+        csp=CSP,
+        release=release,
+        meta=meta_tags(release, image, alt_text(release, metrics, teaser)),
+        canonical=canonical_url(release),
+        json_ld=json_ld(release, links, inputs["abstract"]),
+        authors=authors,
+        affiliations=affiliations,
+        venue=venue_entry(release["links"].get("venue")),
+        buttons=[(label, url) for kind, label in BUTTONS.items() if (url := safe_url(links.get(kind)))],
+        teaser={"src": teaser.name, "size": inputs["teaser_size"]} if teaser else None,
+        chart=None if teaser else bar_chart(metrics),
+        split=metrics.get("split", "test"),
+        abstract=markdown_to_html(inputs["abstract"]) if inputs["abstract"] else None,
+        abstract_file=ABSTRACT,
+        markdown_help=MARKDOWN_HELP,
+        results=results_table(metrics),
+        speed=speed_table(benchmark),
+        speed_note=speed_note(benchmark),
+        bibtex=bibtex(release),
+        licenses=license_entries(release),
     )
-    body = "\n".join(
-        [
-            '<a class="skip" href="#main">Skip to content</a>',
-            header,
-            nav_html(links),
-            f'<main id="main">\n{main}\n</main>',
-            license_html(release),
-        ]
-    )
-    return f'<!DOCTYPE html>\n<html lang="en">\n{head(inputs, links, image)}\n<body>\n{body}\n</body>\n</html>\n'
 
 
 # ---------------------------------------------------------------- output

@@ -3,7 +3,8 @@
 
 It holds demo/app.py, the code it imports, release.yaml (links and the release tag the app loads the
 model at), example images, a requirements.txt without gradio (a Space gets gradio from `sdk_version`),
-and a README.md whose metadata is built with huggingface_hub's SpaceCardData.
+and a README.md whose metadata is built with huggingface_hub's SpaceCardData and whose text is
+templates/demo_space.md.j2.
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ except ModuleNotFoundError:  # Python 3.10
 from .files import atomic_write_text, read_text
 from .gitrepo import TrackedTree
 from .release_file import license_label, release_links, release_tag
+from .templating import render
 
 APP = "demo/app.py"
+# The cards' Markdown, in templates/; their metadata is SpaceCardData's YAML.
+DEMO_CARD = "demo_space.md.j2"
+PAGE_CARD = "page_space.md.j2"
 # The page is code-licensed; Hub license ids of the code licenses the template offers.
 CODE_LICENSE_IDS = {"Apache-2.0": "apache-2.0", "MIT": "mit", "BSD-3-Clause": "bsd-3-clause", "GPL-3.0-only": "gpl-3.0"}
 
@@ -81,14 +86,17 @@ def space_card(release: dict[str, Any]) -> SpaceCard:
         app_file="app.py",
         license=release["license"]["model"],
     )
-    paper = f"[Paper]({links['paper']}) · " if links["paper"] else ""
-    body = (
-        f"\n# Demo\n\n{release['description']} Try the model ({release_tag(release)} of "
-        f"[{release['hub']['model']}]({links['model']})) on your own input or on the examples.\n\n"
-        f"{paper}[Code]({links['code']}) · [Model]({links['model']}) · [Dataset]({links['dataset']}) · "
-        f"[Project page]({links['page']})\n\nWeights license: {license_label(release, 'model')}.\n"
+    return SpaceCard(
+        render(
+            DEMO_CARD,
+            card_data=data.to_yaml(),
+            description=release["description"],
+            tag=release_tag(release),
+            model_repo=release["hub"]["model"],
+            links=links,
+            weights_license=license_label(release, "model"),
+        )
     )
-    return SpaceCard(f"---\n{data.to_yaml()}\n---\n{body}")
 
 
 def page_space_card(release: dict[str, Any]) -> SpaceCard:
@@ -96,8 +104,7 @@ def page_space_card(release: dict[str, Any]) -> SpaceCard:
     links = release_links(release)
     license_id = CODE_LICENSE_IDS.get(release["license"]["code"], "other")
     data = space_data(release, sdk="static", app_file="index.html", license=license_id)
-    body = f"\n# Project page\n\nThe static files of the project page ({links['page']}): index.html and its assets.\n"
-    return SpaceCard(f"---\n{data.to_yaml()}\n---\n{body}")
+    return SpaceCard(render(PAGE_CARD, card_data=data.to_yaml(), links=links))
 
 
 TOOLS = Path(__file__).parent.name  # release_tools, this subpackage of the research package
