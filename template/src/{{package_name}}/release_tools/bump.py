@@ -15,7 +15,14 @@ from packaging.version import Version
 
 from .cli import UserError, run
 from .files import atomic_write_text
-from .gitrepo import git, tag_commit, tree_state
+from .gitrepo import (
+    commit_changes,
+    create_tag,
+    stage_paths,
+    staged,
+    tag_commit,
+    tree_state,
+)
 from .publish import publish
 from .record import LOCK_FILE
 from .release_file import VERSION, load_release, normalized_version
@@ -68,7 +75,7 @@ def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool
     if state.commit is None:
         raise UserError("not a git repository with a commit; run git init && git add -A && git commit first")
     if state.dirty:
-        shown = ", ".join((state.changed + state.untracked)[:5])
+        shown = ", ".join(state.dirty_paths[:5])
         raise UserError(
             f"the git tree has uncommitted changes or untracked files ({shown}); commit or stash them first, so the release commit holds only the bump"
         )
@@ -83,9 +90,9 @@ def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool
         for name, data in originals.items():  # nothing half-bumped: restore what the bump touched
             (root / name).write_bytes(data)
         raise
-    git(root, "add", "--", *release_commit_files(root))
-    git(root, "commit", "-q", "-m", f"Release {tag}")
-    git(root, "tag", "-a", tag, "-m", f"Release {tag}")
+    stage_paths(root, release_commit_files(root))
+    commit_changes(root, f"Release {tag}")
+    create_tag(root, tag, "HEAD", f"Release {tag}")
     print(f"committed and tagged {tag} in git")
     if publish_after:
         try:
@@ -100,9 +107,9 @@ def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool
 
 def commit_record(root: Path, tag: str) -> None:
     """Commit release.lock.json after the tag: `make verify-release` in any clone of the branch trusts it."""
-    git(root, "add", "--", LOCK_FILE)
-    if git(root, "diff", "--cached", "--name-only", "--", LOCK_FILE).strip():  # unchanged on a re-run: no commit
-        git(root, "commit", "-q", "-m", f"Record release {tag}", "--", LOCK_FILE)
+    stage_paths(root, [LOCK_FILE])
+    if staged(root, LOCK_FILE):  # unchanged on a re-run: no commit
+        commit_changes(root, f"Record release {tag}", [LOCK_FILE])
         print(f"committed {LOCK_FILE}, the record of {tag}")
 
 

@@ -1,16 +1,25 @@
 # Template-owned (mlrelease-template): `make template-update` replaces this file; keep your changes in your own files.
 """The project's git repository: what it tracks, what counts as dirty, and its tags.
 
-One definition of each, used by staging, run records, the release check, publishing and verification.
-Everything that reaches the Hub from the project's own files comes from what git tracks: untracked and
-ignored files are never staged, and a symbolic link on the way to a staged file is refused.
+The one module of the tooling that runs git, with one definition of each, used by staging, run records, the
+release check, publishing, verification and the template update. Everything that reaches the Hub from the
+project's own files comes from what git tracks: untracked and ignored files are never staged, and a symbolic link
+on the way to a staged file is refused.
+
+Two notions of "not committed", kept apart on purpose:
+- `TreeState.dirty` (every release command): the code a release or a run maps to is not exactly its commit.
+  Changes to OUTPUTS (what the pipeline and the tooling write) do not count; untracked files count only where the
+  release comes from (SOURCE_PATHS).
+- `uncommitted_anything` (the template update): any change at all, untracked files anywhere included, since
+  copier update merges through git and undoes a failed update with a reset.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,16 +32,45 @@ SYMLINK_MODE = "120000"
 COMMIT_FIRST = "run git init && git add -A && git commit -m 'first commit'"
 # Where the files that reach the Hub come from: an untracked file here is work that would not be released.
 SOURCE_PATHS = ("release.yaml", "demo", "src", "page", "cards", "configs", "pyproject.toml", "requirements.lock")
+# For git talking to another repository (the template source): never wait on a password prompt, and say why it
+# failed in git's own words, untranslated, so the line that names the reason can be found.
+UNATTENDED = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"}
+
+
+def run_git(
+    root: str | Path,
+    *args: str,
+    timeout: float = 60,
+    env: Mapping[str, str] | None = None,
+    text: bool = True,
+) -> subprocess.CompletedProcess:
+    """`git <args>` in `root`, for callers that read its exit status themselves; a one-line UserError only when
+    git cannot run at all or takes longer than `timeout` seconds."""
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=text,
+            timeout=timeout,
+            env={**os.environ, **env} if env else None,
+        )
+    except subprocess.TimeoutExpired:
+        raise UserError(
+            f"git {args[0]} took longer than {timeout:.0f} s; check the network (for a remote) and try again"
+        ) from None
+    except OSError as exc:
+        raise UserError(f"git {args[0]} could not run ({type(exc).__name__}); install git and try again") from None
 
 
 def git(root: str | Path, *args: str, check: bool = True) -> str | None:
     """stdout of `git <args>` in `root`; None when it fails and `check` is false, else a one-line UserError."""
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = run_git(root, *args)
+    except UserError:
         if not check:
             return None
-        raise UserError(f"git {args[0]} could not run ({type(exc).__name__}); install git and try again") from None
+        raise
     if done.returncode != 0:
         if not check:
             return None
@@ -74,11 +112,39 @@ def untracked(root: str | Path, paths: tuple[str, ...] | list[str]) -> list[str]
     return sorted(filter(None, out.split("\0")))
 
 
+@dataclass(frozen=True)
+class Change:
+    """One line of `git status --porcelain`: git's two-letter code ("??" for untracked) and the path."""
+
+    code: str
+    path: str
+
+    @property
+    def untracked(self) -> bool:
+        return self.code == "??"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.path}"
+
+
+def status(root: str | Path, *pathspecs: str, untracked: bool = True) -> list[Change]:
+    """What `git status` reports under `pathspecs` (none: the whole repository), untracked files one by one when
+    `untracked`; empty when git cannot tell (not a repository)."""
+    mode = "--untracked-files=all" if untracked else "--untracked-files=no"
+    out = git(root, "status", "--porcelain", mode, *(["--", *pathspecs] if pathspecs else []), check=False)
+    return [Change(line[:2], line[3:]) for line in (out or "").splitlines() if line.strip()]
+
+
 def changed(root: str | Path, exclude: tuple[str, ...] = OUTPUTS) -> list[str]:
     """Tracked files that differ from HEAD (staged or not, deleted included), leaving out the `exclude` paths."""
     pathspecs = [f":(exclude){path}" for path in exclude]
-    status = git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", *pathspecs, check=False)
-    return [line[3:] for line in (status or "").splitlines() if line]
+    return [change.path for change in status(root, ".", *pathspecs, untracked=False)]
+
+
+def uncommitted_anything(root: str | Path) -> list[str]:
+    """Every path of the whole repository that is not exactly as committed, untracked files included (ignored ones
+    not): what copier update needs to be empty. Stricter than `TreeState.dirty`, which is what releases use."""
+    return [change.path for change in status(root, untracked=True)]
 
 
 @dataclass
@@ -91,7 +157,13 @@ class TreeState:
 
     @property
     def dirty(self) -> bool:
+        """The one definition every release command uses: no commit, or not exactly the commit."""
         return self.commit is None or bool(self.changed or self.untracked)
+
+    @property
+    def dirty_paths(self) -> list[str]:
+        """Why the tree is dirty, path by path: changed tracked files, then untracked ones."""
+        return self.changed + self.untracked
 
     def describe(self) -> str:
         if self.commit is None:
@@ -185,13 +257,30 @@ def commit_exists(root: str | Path, commit: str) -> bool:
 
 
 def create_tag(root: str | Path, tag: str, commit: str, message: str) -> None:
+    """An annotated tag on `commit` (a commit id, or a name such as HEAD)."""
     git(root, "tag", "-a", tag, commit, "-m", message)
+
+
+def stage_paths(root: str | Path, paths: list[str] | tuple[str, ...]) -> None:
+    """git add `paths`."""
+    git(root, "add", "--", *paths)
+
+
+def staged(root: str | Path, *paths: str) -> list[str]:
+    """Of `paths`, those whose staged content differs from HEAD: what a commit of them would change."""
+    out = git(root, "diff", "--cached", "--name-only", "--", *paths) or ""
+    return [line for line in out.splitlines() if line]
+
+
+def commit_changes(root: str | Path, message: str, paths: list[str] | tuple[str, ...] = ()) -> None:
+    """Commit what is staged, or only `paths` when given."""
+    git(root, "commit", "-q", "-m", message, *(["--", *paths] if paths else []))
 
 
 def committed_versions(root: str | Path, relative: str) -> Iterator[tuple[str, bytes]]:
     """(commit, content) of every committed version of `relative`, newest first."""
     out = git(root, "log", "--format=%H", "--", relative, check=False) or ""
-    for commit in out.split():
-        done = subprocess.run(["git", "show", f"{commit}:{relative}"], cwd=root, capture_output=True, timeout=60)
+    for commit_id in out.split():
+        done = run_git(root, "show", f"{commit_id}:{relative}", text=False)
         if done.returncode == 0:
-            yield commit, done.stdout
+            yield commit_id, done.stdout

@@ -29,6 +29,16 @@ from packaging.version import InvalidVersion, Version
 
 from .check import conflict_leftovers
 from .cli import UserError, run
+from .gitrepo import (
+    UNATTENDED,
+    commit_exists,
+    git,
+    head_commit,
+    is_repository,
+    run_git,
+    status,
+    uncommitted_anything,
+)
 
 ANSWERS_FILE = ".copier-answers.yml"
 # The template's `_min_copier_version`: the first copier with `check-update`.
@@ -58,16 +68,6 @@ def git_url(src: str) -> str:
     if src.startswith("git+"):
         return src[len("git+") :]
     return os.path.expanduser(src) if is_local_source(src) else src
-
-
-def git(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"}
-    try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=timeout, env=env)
-    except FileNotFoundError:
-        raise UserError("git is not installed; install git, which copier update needs") from None
-    except subprocess.TimeoutExpired:
-        raise UserError(f"git {args[0]} took longer than {timeout:.0f} s; check the network and retry") from None
 
 
 def last_line(*outputs: str) -> str:
@@ -102,27 +102,27 @@ def read_answers(root: Path) -> dict[str, Any]:
     return answers
 
 
-def require_clean_git(root: Path) -> str:
-    """The HEAD commit of a git work tree without uncommitted or untracked changes."""
-    if git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+def require_committed(root: Path) -> str:
+    """The HEAD commit of a git work tree in which everything is committed (gitrepo.uncommitted_anything: the
+    whole repository, untracked files included, as copier update needs; stricter than a release's "dirty")."""
+    if not is_repository(root):
         raise UserError(
             "this project is not a git repository, and copier update merges through git; "
             "run git init && git add -A && git commit -m 'Generated project', then retry"
         )
-    head = git(root, "rev-parse", "--verify", "-q", "HEAD")
-    if head.returncode != 0:
+    head = head_commit(root)
+    if head is None:
         raise UserError(
             "this git repository has no commit yet; commit the project (git add -A && git commit), then retry"
         )
-    status = git(root, "status", "--porcelain", "--untracked-files=all")  # the whole repository, as copier
-    changed = [line[3:] for line in status.stdout.splitlines() if line.strip()]
+    changed = uncommitted_anything(root)
     if changed:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
         raise UserError(
             f"the working tree has uncommitted changes ({shown}); commit them or stash them (git stash -u), "
             "then run make template-update again"
         )
-    return head.stdout.strip()
+    return head
 
 
 def template_tags(root: Path, src: str) -> set[str]:
@@ -134,7 +134,7 @@ def template_tags(root: Path, src: str) -> set[str]:
             f"clone back there, or set _src_path to the template's git URL (the one hand edit {ANSWERS_FILE} "
             "allows), commit, and retry"
         )
-    listed = git(root, "ls-remote", "--tags", url, timeout=NETWORK_TIMEOUT)
+    listed = run_git(root, "ls-remote", "--tags", url, timeout=NETWORK_TIMEOUT, env=UNATTENDED)
     if listed.returncode != 0:
         raise UserError(
             f"the template source {src} (_src_path in {ANSWERS_FILE}) cannot be reached: "
@@ -155,10 +155,7 @@ def check_recorded_version(root: Path, src: str, commit: str, tags: set[str]) ->
     match = DESCRIBE.match(commit)
     if commit in tags or (match and match["tag"] in tags):
         return
-    if HEX.match(commit) and (
-        not is_local_source(src)
-        or git(root, "-C", git_url(src), "cat-file", "-e", f"{commit}^{{commit}}").returncode == 0
-    ):
+    if HEX.match(commit) and (not is_local_source(src) or commit_exists(root / git_url(src), commit)):
         return  # a commit id: only a local source can be asked whether it has it without a clone
     raise UserError(f"_commit: {commit} in {ANSWERS_FILE} is not a version of the template at {src}; {RESTORE}")
 
@@ -200,7 +197,7 @@ def copier_command(spec: str | None) -> list[str]:
 
 def preflight(root: Path, copier: str | None, *, clean: bool) -> tuple[dict[str, Any], list[str], str | None]:
     answers = read_answers(root)
-    head = require_clean_git(root) if clean else None
+    head = require_committed(root) if clean else None
     src, commit = answers["_src_path"], answers["_commit"]
     check_recorded_version(root, src, commit, template_tags(root, src))
     command = copier_command(copier)
@@ -210,8 +207,8 @@ def preflight(root: Path, copier: str | None, *, clean: bool) -> tuple[dict[str,
 
 def restore(root: Path, head: str) -> None:
     """Put the tree back to `head`; it was clean before copier ran, so only copier's changes are undone."""
-    git(root, "reset", "--hard", "-q", head)
-    git(root, "clean", "-fdq", "--", ".")
+    run_git(root, "reset", "--hard", "-q", head)
+    run_git(root, "clean", "-fdq", "--", ".")
 
 
 def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
@@ -233,11 +230,7 @@ def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
     for path in deleted_again(root):
         print(f"  kept deleted: {path} (you deleted it earlier; copier brings back files it only writes when missing)")
     new_commit = (read_answers(root) or {}).get("_commit")
-    changed = [
-        line
-        for line in git(root, "status", "--short", "--untracked-files=all", "--", ".").stdout.splitlines()
-        if line.strip()
-    ]
+    changed = status(root, ".")
     leftovers = conflict_leftovers(root)
     if leftovers:
         print(f"template update {answers['_commit']} -> {new_commit}: {len(leftovers)} file(s) need you:")
@@ -259,23 +252,21 @@ def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
         print(f"template already at {new_commit}; nothing changed")
         return
     print(f"template updated {answers['_commit']} -> {new_commit}; {len(changed)} file(s) changed:")
-    for line in changed:
-        print(f"  {line}")
+    for change in changed:
+        print(f"  {change}")
     print("review with git diff, run make test, then commit (git add -A && git commit)")
 
 
 def deleted_again(root: Path) -> list[str]:
     """Files of yours that copier recreated although you had deleted them (replacing the example, say): copier writes
     a file it skips when it exists (`_skip_if_exists`) whenever it is missing. Those git saw deleted are removed."""
-    status = git(root, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout
     removed = []
-    for line in status.splitlines():
-        path = line[3:]
-        if not line.startswith("?? ") or not RESEARCHER_FILES.match(path):
+    for change in status(root, "."):
+        if not change.untracked or not RESEARCHER_FILES.match(change.path):
             continue
-        if git(root, "log", "--diff-filter=D", "--format=%H", "-1", "--", path).stdout.strip():
-            (root / path).unlink()
-            removed.append(path)
+        if (git(root, "log", "--diff-filter=D", "--format=%H", "-1", "--", change.path, check=False) or "").strip():
+            (root / change.path).unlink()
+            removed.append(change.path)
     return removed
 
 

@@ -30,10 +30,10 @@ from .cli import UserError, run
 from .files import sha256_file
 from .gitrepo import commit_exists, tag_commit
 from .hub import client, hub_call
+from .plan import KEPT_REMOTE, local_files
 from .record import LOCK_FILE, parse_record, record_of
 from .release_file import load_release, metric_tolerance, normalized_version
 
-KEPT_REMOTE = (".gitattributes",)
 ORDER = ("dataset", "model", "demo", "page")
 
 
@@ -54,11 +54,8 @@ def download(repo_id: str, repo_type: str, tag: str, cache: Path, token: str) ->
 
 
 def downloaded_files(folder: Path) -> dict[str, Path]:
-    return {
-        p.relative_to(folder).as_posix(): p
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.relative_to(folder).as_posix() not in KEPT_REMOTE
-    }
+    """The files of a downloaded repository that a release publishes (not the Hub's own .gitattributes)."""
+    return {path: file for path, file in local_files(folder).items() if path not in KEPT_REMOTE}
 
 
 def file_problems(kind: str, folder: Path, recorded: dict[str, str], local: dict[str, Any]) -> list[str]:
