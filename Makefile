@@ -3,6 +3,9 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 BASE_PYTHON ?= python3
 PYTEST_ARGS ?=
+# pytest-xdist workers; tests/conftest.py keeps the tests that share an expensive fixture on one worker.
+WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter-out 0 1,$(WORKERS)),-n $(WORKERS) --dist loadgroup --no-loadscope-reorder)
 
 .DEFAULT_GOAL := help
 .PHONY: help test test-all lint benchmark
@@ -19,10 +22,10 @@ $(VENV)/.installed: requirements-test.txt template/requirements.lock
 	touch $@
 
 test: $(VENV)/.installed ## the template's tests but the slow tier: every capability once (installs .venv on first use)
-	$(PYTHON) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -m "not slow" $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-all: $(VENV)/.installed ## every test, the slow tier too (the full answer matrix, a fresh make setup)
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff on the template's own Python files
 	$(PYTHON) -m ruff check tests hooks

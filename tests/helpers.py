@@ -55,6 +55,7 @@ def block(text: str, name: str) -> str:
 TRAIN_TARGETS = (["data"], ["train", "ARGS=train.epochs=1"], ["eval"], ["benchmark"])
 RELEASE_TARGETS = (["stage"], ["check-release"])
 ARTIFACTS = ("data", "checkpoints", "results")
+WINE_ANSWERS = {"example": "tabular-classification", "hf_namespace": "test-user"}  # trained_wine's
 
 
 def made(project: Path, *args: str) -> subprocess.CompletedProcess:

@@ -109,17 +109,27 @@ def test_matrix_covers_every_choice() -> None:
             assert used == set(question["choices"]), name
 
 
-def test_slow_tier_sets_differ_only_in_metadata() -> None:
-    """The sets whose own `make test` is in the slow tier change nothing the generated tests exercise differently:
-    all projects run in one shared environment, and lint, files and cards of every set stay in the fast tier."""
+def test_slow_suite_sets_are_covered_in_the_fast_tier() -> None:
+    """The sets whose own `make test` is in the slow tier change nothing the fast tier leaves unexercised: all
+    projects run in one shared environment; lint, files and release of every set stay fast; the default set's whole
+    suite runs fast, and so do the tabular and none examples' own tests (tests/test_examples.py)."""
     from conftest import SLOW_SUITE_SETS
 
     metadata = {"project_title", "authors", "arxiv_id", "visibility", "python_version"}
     metadata |= {f"{kind}_license{part}" for kind in ("code", "model", "data") for part in ("", "_name", "_link")}
-    names = {"hf_namespace", "project_slug", "package_name"}  # answers6: the fast tier runs its lint and release
-    for name in SLOW_SUITE_SETS:
-        assert set(MATRIX[IDS.index(name)]) <= metadata | (names if name == "answers6" else set()), name
-        assert MATRIX[IDS.index(name)].get("example", "image-classification") == "image-classification", name
+    allowed = {
+        "metadata": metadata,
+        "names": metadata | {"hf_namespace", "project_slug", "package_name"},
+        "example none": metadata | {"example"},
+        "example tabular": metadata | {"example"},
+    }
+    example = {"example none": "none", "example tabular": "tabular-classification"}
+    for name, reason in SLOW_SUITE_SETS.items():
+        answers = MATRIX[IDS.index(name)]
+        assert set(answers) <= allowed[reason], name
+        assert answers.get("example", "image-classification") == example.get(reason, "image-classification"), name
+    fast = [name for name in IDS if name not in SLOW_SUITE_SETS]
+    assert fast == ["answers0"] and MATRIX[0] == {}, fast  # the default set runs its whole suite fast
 
 
 @pytest.fixture(scope="module", params=range(len(MATRIX)), ids=IDS)
@@ -266,8 +276,9 @@ def test_release_cards_render_from_release_yaml_and_results(
         link = answers.get(f"{kind}_license_link", "")
         if answers.get(f"{kind}_license") == "other" and not link.startswith("http"):
             (root / link).write_text(f"# {answers[f'{kind}_license_name']}\n\nThe terms of use.\n")
-    example = answers.get("example", "image-classification")  # digits sets release the session's shared checkpoint
-    run_release_pipeline(root, request.getfixturevalue("trained_digits") if example == "image-classification" else None)
+    # Each example's answer sets release the session's shared checkpoint of that example.
+    trained = {"image-classification": "trained_digits", "tabular-classification": "trained_wine"}
+    run_release_pipeline(root, request.getfixturevalue(trained[answers.get("example", "image-classification")]))
     release = yaml.safe_load((root / "release.yaml").read_text())
     metrics = json.loads((root / "results" / "metrics.json").read_text())
     card = ModelCard.load(root / "build/release/model/README.md")
