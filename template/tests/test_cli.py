@@ -28,7 +28,17 @@ def test_make_help_lists_every_target() -> None:
     done = make(ROOT, "help")
     assert done.returncode == 0, done.stderr
     targets = ["setup", "data", "train", "import-checkpoint", "eval", "predict", "benchmark", "demo"]
-    targets += ["benchmark-demo", "stage", "cards", "check-release", "publish", "verify-release", "test", "lint", "lock"]
+    targets += [
+        "benchmark-demo",
+        "stage",
+        "cards",
+        "check-release",
+        "publish",
+        "verify-release",
+        "test",
+        "lint",
+        "lock",
+    ]
     for target in targets:
         assert f"make {target} " in done.stdout, target
 
