@@ -21,9 +21,8 @@ from typing import Any
 from .cli import UserError, run
 from .contract import Contract
 from .files import atomic_directory, display_path, point_symlink, select_files, sha256_file
-from .results import Metrics
-from .run_record import RUN_RECORD, imported_record, write_run_record
 
+RUN_RECORD = "run.json"
 WEIGHTS = "model.safetensors"
 CHECKPOINTS = Path("checkpoints")
 REPO_SOURCE = "a Hub repository id like my-lab/my-model, optionally @revision (a tag or commit)"
@@ -41,9 +40,9 @@ def checkpoint_fields(checkpoint: str | Path, patterns: tuple[str, ...] | list[s
     return fields
 
 
-def bound_files(checkpoint: Path, metrics: Metrics, contract: Contract) -> dict[str, Path]:
-    """The checkpoint files to stage, each checked against the hash results/metrics.json recorded."""
-    recorded = metrics.checkpoint_files
+def bound_files(checkpoint: Path, recorded: dict[str, str] | None, contract: Contract) -> dict[str, Path]:
+    """The checkpoint files to stage, each checked against the hash results/metrics.json recorded (`recorded`: its
+    checkpoint_files)."""
     files = contract.checkpoint_files(checkpoint)
     for path in files.values():
         if path.is_symlink():
@@ -104,6 +103,10 @@ def from_hub(spec: str, workdir: Path) -> tuple[Path, dict[str, Any]]:
 
 def import_checkpoint(spec: str, root: Path = Path("."), name: str | None = None) -> Path:
     """`make import-checkpoint SRC=...`: checkpoints/<name>/ with every file and an honest run.json."""
+    # Only this command writes a run record: research code that imports checkpoint_fields (make eval, the demo
+    # Space's evaluation) does not load the git and provenance helpers.
+    from .run_record import imported_record, write_run_record
+
     spec = spec.strip()
     if not spec:
         raise UserError(f"no SRC given; run make import-checkpoint SRC=<checkpoint folder or {REPO_SOURCE}>")

@@ -16,10 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .checkpoint import RUN_RECORD
 from .files import atomic_write_json, read_json_object
 from .provenance import command_line, git_state, hardware, library_versions
-
-RUN_RECORD = "run.json"
 
 
 def now() -> str:

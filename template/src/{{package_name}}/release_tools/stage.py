@@ -95,7 +95,7 @@ def load_inputs(root: Path, tree: TrackedTree | None = None, release: Release | 
     contract = load_contract(release.package)
     contract.require_complete()
     checkpoint = evaluated_checkpoint(root, metrics)
-    checkpoint_files = bound_files(checkpoint, metrics, contract)
+    checkpoint_files = bound_files(checkpoint, metrics.checkpoint_files, contract)
     run_record = RunRecord.load(checkpoint)
     data_dir = refuse_links(root, "data")
     manifest = read_manifest(data_dir)
