@@ -15,35 +15,38 @@ from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard,
 from .citation import bibtex
 from .cli import UserError
 from .contract import load_contract
-from .readme_blocks import metric_rows, speed_block
-from .release_file import license_label, release_links, release_tag
+from .readme_blocks import speed_block
+from .release_file import Release
+from .results import Benchmark, Metrics
+from .run_record import RunRecord
+from .tables import results_table
 
 MODEL_TEMPLATE = "cards/model_card.md.j2"
 DATASET_TEMPLATE = "cards/dataset_card.md.j2"
 
 
-def license_fields(release: dict[str, Any], kind: str) -> dict[str, Any]:
-    lic = release["license"]
-    fields = {"license": lic[kind]}
-    if lic[kind] == "other":
-        fields.update(license_name=lic[f"{kind}_name"], license_link=lic[f"{kind}_link"])
+def license_fields(release: Release, kind: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {"license": release.license.hub_id(kind)}
+    custom = release.license.custom(kind)
+    if custom:
+        fields.update(license_name=custom[0], license_link=custom[1])
     return fields
 
 
-def eval_results(release: dict[str, Any], metrics: dict[str, Any]) -> list[EvalResult]:
+def eval_results(release: Release, metrics: Metrics) -> list[EvalResult]:
     """model-index entries, one per number in results/metrics.json, named as release_api.METRICS says."""
-    contract = load_contract(release["package"])
+    contract = load_contract(release.package)
     results = []
-    for key, value in metric_rows(metrics):
+    for key, value in metrics.values:
         metric = contract.metric(key)
         metric_type, metric_name, metric_args = metric.hub_type, metric.label, metric.args
         results.append(
             EvalResult(
-                task_type=release["model"]["pipeline_tag"],
-                dataset_type=release["hub"]["dataset"],
-                dataset_name=release["hub"]["dataset"],
-                dataset_split=metrics.get("split"),
-                dataset_revision=release_tag(release),
+                task_type=release.model.pipeline_tag,
+                dataset_type=release.hub.dataset,
+                dataset_name=release.hub.dataset,
+                dataset_split=metrics.split,
+                dataset_revision=release.tag,
                 metric_type=metric_type,
                 metric_name=metric_name,
                 metric_value=value,
@@ -64,16 +67,16 @@ HUB_LIBRARIES = frozenset(
 MIXIN_TAGS = frozenset({"model_hub_mixin", "pytorch_model_hub_mixin"})
 
 
-def model_card_data(release: dict[str, Any], metrics: dict[str, Any]) -> ModelCardData:
-    model = release["model"]
+def model_card_data(release: Release, metrics: Metrics) -> ModelCardData:
+    model, dataset = release.model, release.hub.dataset
     return ModelCardData(
-        model_name=release["title"],
-        pipeline_tag=model["pipeline_tag"],
-        library_name=model.get("library_name") or None,
-        language=model["language"] or None,
-        tags=model["tags"] or None,
-        datasets=[release["hub"]["dataset"], *(d for d in model["datasets"] if d != release["hub"]["dataset"])],
-        base_model=model.get("base_model") or None,
+        model_name=release.title,
+        pipeline_tag=model.pipeline_tag,
+        library_name=model.library_name or None,
+        language=list(model.language) or None,
+        tags=list(model.tags) or None,
+        datasets=[dataset, *(d for d in model.datasets if d != dataset)],
+        base_model=model.base_model or None,
         eval_results=eval_results(release, metrics),
         **license_fields(release, "model"),
     )
@@ -87,7 +90,7 @@ def size_category(rows: int) -> str:
 
 
 def dataset_card_data(
-    release: dict[str, Any], split_rows: dict[str, int], split_bytes: dict[str, int] | None = None
+    release: Release, split_rows: dict[str, int], split_bytes: dict[str, int] | None = None
 ) -> DatasetCardData:
     """`split_rows` maps each staged split (name -> row count); its files are data/<split>.parquet. `split_bytes`:
     each split's uncompressed size."""
@@ -97,9 +100,9 @@ def dataset_card_data(
         # What `datasets.load_dataset` must give (it verifies the row counts); make check-release loads the staged
         # folder and compares.
         dataset_info={"splits": splits, "dataset_size": sum(int(b) for b in sizes.values())},
-        pretty_name=release["title"],
-        language=release["model"]["language"] or None,
-        task_categories=[release["model"]["pipeline_tag"]],
+        pretty_name=release.title,
+        language=list(release.model.language) or None,
+        task_categories=[release.model.pipeline_tag],
         size_categories=[size_category(sum(split_rows.values()))],
         configs=[
             {"config_name": "default", "data_files": [{"split": s, "path": f"data/{s}.parquet"} for s in split_rows]}
@@ -108,19 +111,20 @@ def dataset_card_data(
     )
 
 
-def common_context(release: dict[str, Any]) -> dict[str, Any]:
+def common_context(release: Release) -> dict[str, Any]:
+    """What every card template may use; `release` is release.yaml as written (with any field the researcher added)."""
     return {
-        "release": release,
-        "title": release["title"],
-        "description": release["description"],
-        "links": release_links(release),
-        "tag": release_tag(release),
-        "package": release["package"],
-        "model_repo": release["hub"]["model"],
-        "dataset_repo": release["hub"]["dataset"],
+        "release": release.as_dict(),
+        "title": release.title,
+        "description": release.description,
+        "links": release.artifact_links,
+        "tag": release.tag,
+        "package": release.package,
+        "model_repo": release.hub.model,
+        "dataset_repo": release.hub.dataset,
         "bibtex": bibtex(release),
-        "model_license": license_label(release, "model"),
-        "data_license": license_label(release, "data"),
+        "model_license": release.license.label("model"),
+        "data_license": release.license.label("data"),
     }
 
 
@@ -155,31 +159,33 @@ def manifest_split_rows(manifest: dict[str, Any]) -> dict[str, int]:
 
 def render_model_card(
     root: Path,
-    release: dict[str, Any],
-    metrics: dict[str, Any],
-    benchmark: dict[str, Any],
-    run: dict[str, Any],
+    release: Release,
+    metrics: Metrics,
+    benchmark: Benchmark,
+    run: RunRecord,
     manifest: dict[str, Any] | None = None,
 ) -> ModelCard:
+    """The model card: the files' records go to the template as written (`metrics`, `benchmark`, `run`), with the
+    results and speed tables drawn."""
     context = common_context(release)
     with template_errors(MODEL_TEMPLATE):
         return ModelCard.from_template(
             model_card_data(release, metrics),
             template_path=str(root / MODEL_TEMPLATE),
-            metrics=metrics,
-            metric_rows=[(name, f"{value:.4f}") for name, value in metric_rows(metrics)],
-            benchmark=benchmark,
+            metrics=metrics.as_dict(),
+            metric_rows=list(results_table(metrics).rows),
+            benchmark=benchmark.as_dict(),
             speed_table=speed_block(benchmark),
-            run=run,
+            run=run.as_dict(),
             split_rows=manifest_split_rows(manifest or {}),
-            config_yaml=yaml.safe_dump(run.get("config", {}), sort_keys=False).strip(),
+            config_yaml=yaml.safe_dump(run.config, sort_keys=False).strip(),
             **context,
         )
 
 
 def render_dataset_card(
     root: Path,
-    release: dict[str, Any],
+    release: Release,
     split_rows: dict[str, int],
     manifest: dict[str, Any],
     split_bytes: dict[str, int] | None = None,

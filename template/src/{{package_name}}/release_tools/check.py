@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,15 @@ from .readme_blocks import render_readme
 from .release_file import (
     PIPELINE_TAGS,
     RELEASE_FILE,
-    load_release,
-    metric_tolerance,
+    Release,
     parse_release_text,
-    release_links,
     release_problems,
     shown,
 )
+from .results import Metrics
+from .run_record import RunRecord
 from .space import space_card
-from .stage import BUILD, load_inputs, staged_splits
+from .stage import BUILD, StageInputs, load_inputs, staged_splits
 
 CHECKS_CACHE = Path("build") / ".checks"  # results of the slow checks, by the hashes of what they read
 CONFLICT = re.compile(r"^(<{7} |={7}$|>{7} )", re.M)
@@ -66,9 +67,10 @@ def project_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def check_licenses(release: dict[str, Any], root: Path) -> Item:
-    problems = [p for p in release_problems(release) if "'license." in p]
-    lic = release.get("license") if isinstance(release.get("license"), dict) else {}  # raw YAML when invalid
+def check_licenses(data: Mapping[str, Any], root: Path) -> Item:
+    """release.yaml's licenses, on the mapping as written: this item is shown even when other fields are invalid."""
+    problems = [p for p in release_problems(data) if "'license." in p]
+    lic = data.get("license") if isinstance(data.get("license"), dict) else {}
     for kind in ("model", "data"):
         link = lic.get(f"{kind}_link")
         if lic.get(kind) == "other" and isinstance(link, str) and not link.startswith("http"):
@@ -111,7 +113,7 @@ def check_model_metadata(model_dir: Path, card: ModelCard) -> Item:
     )
 
 
-def check_model_index(release: dict[str, Any], metrics: dict[str, Any], card: ModelCard) -> Item:
+def check_model_index(release: Release, metrics: Metrics, card: ModelCard) -> Item:
     expected = [(r.metric_type, r.metric_value, r.dataset_split) for r in eval_results(release, metrics)]
     actual = [(r.metric_type, r.metric_value, r.dataset_split) for r in (card.data.eval_results or [])]
     detail = "the model card's model-index differs from results/metrics.json; " + RERENDER
@@ -154,8 +156,8 @@ def artifact_texts(root: Path, build: Path) -> dict[str, str]:
     }
 
 
-def check_paper_links(release: dict[str, Any], root: Path, texts: dict[str, str]) -> Item:
-    arxiv = release.get("arxiv_id")
+def check_paper_links(release: Release, root: Path, texts: dict[str, str]) -> Item:
+    arxiv = release.arxiv_id
     if not arxiv:
         return Item("paper linked everywhere", "ok", "no arXiv id yet (`make link-paper ARXIV=<id>` adds it)")
     url = f"arxiv.org/abs/{arxiv}"
@@ -171,8 +173,8 @@ def check_paper_links(release: dict[str, Any], root: Path, texts: dict[str, str]
     return ok_or("paper linked everywhere", problems, url)
 
 
-def check_cross_links(release: dict[str, Any], texts: dict[str, str]) -> Item:
-    links = {k: v for k, v in release_links(release).items() if v and k != "paper"}
+def check_cross_links(release: Release, texts: dict[str, str]) -> Item:
+    links = {k: v for k, v in release.artifact_links.items() if v and k != "paper"}
     own = {"model card": "model", "dataset card": "dataset", "demo Space card": "demo", "project page": "page"}
     problems = []
     for name, text in texts.items():
@@ -184,22 +186,22 @@ def check_cross_links(release: dict[str, Any], texts: dict[str, str]) -> Item:
     return ok_or("every artifact links to every other", problems)
 
 
-def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
+def check_drift(root: Path, build: Path, inputs: StageInputs) -> Item:
     """Re-render in memory and compare with what is on disk."""
-    release, problems = inputs["release"], []
+    release, metrics, problems = inputs.release, inputs.metrics, []
     readme = (root / "README.md").read_text(encoding="utf-8", errors="replace")
-    if render_readme(readme, release, inputs["metrics"], inputs["benchmark"]) != readme:
+    if render_readme(readme, release, metrics, inputs.benchmark) != readme:
         problems.append("README.md blocks")
     citation = (
         (root / "CITATION.cff").read_text(encoding="utf-8", errors="replace")
         if (root / "CITATION.cff").is_file()
         else ""
     )
-    if citation_cff(release, release_links(release)["model"]) != citation:
+    if citation_cff(release, release.artifact_links["model"]) != citation:
         problems.append("CITATION.cff")
     model_card = build / "model" / "README.md"
     if not model_card.is_file() or str(
-        render_model_card(root, release, inputs["metrics"], inputs["benchmark"], inputs["run"], inputs["manifest"])
+        render_model_card(root, release, metrics, inputs.benchmark, inputs.run, inputs.manifest)
     ) != model_card.read_text(encoding="utf-8"):
         problems.append("model card")
     staged = build / "dataset" / "data"
@@ -208,23 +210,23 @@ def check_drift(root: Path, build: Path, inputs: dict[str, Any]) -> Item:
     split_bytes = {name: size for name, (_, size) in splits.items()}
     dataset_card = build / "dataset" / "README.md"
     if not dataset_card.is_file() or str(
-        render_dataset_card(root, release, split_rows, inputs["manifest"], split_bytes)
+        render_dataset_card(root, release, split_rows, inputs.manifest, split_bytes)
     ) != dataset_card.read_text(encoding="utf-8"):
         problems.append("dataset card")
     space_readme = build / "demo" / "README.md"
-    if not space_readme.is_file() or str(space_card(release)) != space_readme.read_text(encoding="utf-8"):
+    # phase B: space.py takes the typed record
+    if not space_readme.is_file() or str(space_card(release.as_dict())) != space_readme.read_text(encoding="utf-8"):
         problems.append("demo Space card")
-    recorded = inputs["metrics"].get("checkpoint_files")
-    if isinstance(recorded, dict):
-        for name, digest in recorded.items():
+    if metrics.checkpoint_files is not None:
+        for name, digest in metrics.checkpoint_files.items():
             staged_file = build / "model" / name
             if not staged_file.is_file() or sha256_file(staged_file) != digest:
                 problems.append(f"staged model {name}")
     else:
         weights = build / "model" / "model.safetensors"
-        if weights.is_file() and sha256_file(weights) != inputs["metrics"].get("checkpoint_sha256"):
+        if weights.is_file() and sha256_file(weights) != metrics.checkpoint_sha256:
             problems.append("staged weights")
-    for name, info in inputs["manifest"]["files"].items():
+    for name, info in inputs.manifest["files"].items():
         if (staged / name).is_file() and sha256_file(staged / name) != info["sha256"]:
             problems.append(f"staged {name}")
     detail = [f"{', '.join(problems)} differ from {RELEASE_FILE} and results; {RERENDER}"] if problems else []
@@ -315,7 +317,7 @@ def check_conflicts(root: Path) -> Item:
     return ok_or("no conflict markers or *.rej files", problems)
 
 
-def check_git(root: Path, run_record: dict[str, Any]) -> Item:
+def check_git(root: Path, run_record: RunRecord) -> Item:
     name = "git tree clean and run.json records the current commit"
     state = tree_state(root)
     if state.commit is None:
@@ -327,17 +329,17 @@ def check_git(root: Path, run_record: dict[str, Any]) -> Item:
         problems.append(
             f"untracked files that will not be released ({', '.join(state.untracked[:5])}): git add them or delete them"
         )
-    recorded = (run_record.get("git") or {}).get("commit")
+    recorded = run_record.git_commit
     if recorded != state.commit:
         problems.append(f"run.json records commit {str(recorded)[:12]}, HEAD is {state.commit[:12]}")
     return Item(name, "warn" if problems else "ok", "; ".join(problems) or state.commit[:12])
 
 
-def check_contract(root: Path, release: dict[str, Any]) -> tuple[Item, Contract | None]:
+def check_contract(root: Path, release: Release) -> tuple[Item, Contract | None]:
     """release_api.py, the one file the tooling calls: complete, or what is still to write."""
     name = "release_api.py declares everything the release tooling calls"
     try:
-        contract = load_contract(release["package"])
+        contract = load_contract(release.package)
     except UserError as exc:
         return Item(name, "fail", str(exc)), None
     problems = contract.problems()
@@ -348,11 +350,11 @@ def check_contract(root: Path, release: dict[str, Any]) -> tuple[Item, Contract 
     ), contract
 
 
-def check_task(release: dict[str, Any], contract: Contract, dataset_card: DatasetCard) -> Item:
+def check_task(release: Release, contract: Contract, dataset_card: DatasetCard) -> Item:
     """One task everywhere: pipeline_tag, the tags, the dataset's task categories and what the demo takes."""
-    tag = release["model"]["pipeline_tag"]
+    tag = release.model.pipeline_tag
     problems = []
-    others = [t for t in release["model"]["tags"] if t in PIPELINE_TAGS and t != tag]
+    others = [t for t in release.model.tags if t in PIPELINE_TAGS and t != tag]
     if others:
         problems.append(f"model.tags names the task {', '.join(others)} but model.pipeline_tag is {tag}")
     categories = getattr(dataset_card.data, "task_categories", None) or []
@@ -366,25 +368,26 @@ def check_task(release: dict[str, Any], contract: Contract, dataset_card: Datase
     return ok_or("pipeline_tag, tags, task categories and demo input agree", problems, tag)
 
 
-def fresh_metrics(release: dict[str, Any]):
-    """Re-run metrics -> {(Hub metric type, metric name): value}, mapped exactly as the model card maps them."""
+def fresh_metrics(release: Release | Mapping[str, Any]):
+    """Re-run metrics -> {(Hub metric type, metric name): value}, mapped exactly as the model card maps them. (A
+    mapping is accepted for verify.py, which does not read the typed record yet.)"""
+    release = Release.of(release)
 
     def mapped(metrics: dict[str, float], split: str | None) -> dict[tuple[str, str], float]:
-        return {
-            (r.metric_type, r.metric_name): r.metric_value for r in eval_results(release, {**metrics, "split": split})
-        }
+        fresh = Metrics.from_data({**metrics, "split": split})
+        return {(r.metric_type, r.metric_name): r.metric_value for r in eval_results(release, fresh)}
 
     return mapped
 
 
-def reported(model_card: ModelCard, dataset_card: DatasetCard, release: dict[str, Any]) -> Expected:
+def reported(model_card: ModelCard, dataset_card: DatasetCard, release: Release) -> Expected:
     """What the staged cards state, for the behaviour checks to compare with."""
     results = model_card.data.eval_results or []
     return Expected(
         split=results[0].dataset_split if results else None,
         metrics={(r.metric_type, r.metric_name): r.metric_value for r in results},
         splits=expected_splits(dataset_card),
-        tolerance=metric_tolerance(release),
+        tolerance=release.metric_tolerance,
     )
 
 
@@ -398,7 +401,7 @@ def check_release(root: Path = Path("."), *, behaviour: bool = True) -> list[Ite
 def _check_release(root: Path, behaviour: bool) -> list[Item]:
     build = root / BUILD
     try:
-        release = load_release(root)
+        release = Release.load(root)
     except UserError as exc:
         try:
             raw = parse_release_text((root / RELEASE_FILE).read_bytes()) if (root / RELEASE_FILE).is_file() else None
@@ -408,12 +411,12 @@ def _check_release(root: Path, behaviour: bool) -> list[Item]:
         others = [p for p in release_problems(raw) if "'license." not in p] if isinstance(raw, dict) else [str(exc)]
         return [*items, ok_or(f"{RELEASE_FILE} is complete and valid", others or [str(exc)])]
     contract_item, contract = check_contract(root, release)
-    items = [check_licenses(release, root), contract_item]
+    items = [check_licenses(release.as_dict(), root), contract_item]
     if contract is None:
         return items
     try:
         tree = TrackedTree(root)
-        inputs = load_inputs(root, tree)
+        inputs = load_inputs(root, tree, release)
     except UserError as exc:
         return [*items, Item("results, checkpoint and data are present", "fail", str(exc))]
     model_card_path, dataset_card_path = build / "model" / "README.md", build / "dataset" / "README.md"
@@ -425,7 +428,7 @@ def _check_release(root: Path, behaviour: bool) -> list[Item]:
     items += [
         check_model_metadata(build / "model", model_card),
         check_task(release, contract, dataset_card),
-        check_model_index(release, inputs["metrics"], model_card),
+        check_model_index(release, inputs.metrics, model_card),
         check_dataset_configs(build / "dataset", dataset_card),
         check_paper_links(release, root, texts),
         check_cross_links(release, texts),
@@ -434,12 +437,12 @@ def _check_release(root: Path, behaviour: bool) -> list[Item]:
         check_tracked_secrets(root, tree, cache),
         check_absolute_paths(root, build),
         check_conflicts(root),
-        check_git(root, inputs["run"]),
+        check_git(root, inputs.run),
     ]
     if behaviour:
         folders = Folders(build / "model", build / "dataset", build / "demo")
         expected = reported(model_card, dataset_card, release)
-        items += check_behaviour(release["package"], folders, expected, fresh_metrics(release), cache)
+        items += check_behaviour(release.package, folders, expected, fresh_metrics(release), cache)
     return items
 
 

@@ -20,8 +20,7 @@ from typing import Any
 
 from .cli import UserError, run
 from .contract import Contract
-from .files import atomic_directory, atomic_write_json, display_path, point_symlink, select_files, sha256_file
-from .provenance import git_state, library_versions
+from .files import atomic_directory, display_path, point_symlink, select_files, sha256_file
 
 RUN_RECORD = "run.json"
 WEIGHTS = "model.safetensors"
@@ -41,14 +40,14 @@ def checkpoint_fields(checkpoint: str | Path, patterns: tuple[str, ...] | list[s
     return fields
 
 
-def bound_files(checkpoint: Path, metrics: dict[str, Any], contract: Contract) -> dict[str, Path]:
-    """The checkpoint files to stage, each checked against the hash results/metrics.json recorded."""
-    recorded = metrics.get("checkpoint_files")
+def bound_files(checkpoint: Path, recorded: dict[str, str] | None, contract: Contract) -> dict[str, Path]:
+    """The checkpoint files to stage, each checked against the hash results/metrics.json recorded (`recorded`: its
+    checkpoint_files)."""
     files = contract.checkpoint_files(checkpoint)
     for path in files.values():
         if path.is_symlink():
             raise UserError(f"{path} is a symbolic link; a release never follows links: copy the file in")
-    if not isinstance(recorded, dict):  # results written before checkpoint_files existed: the weights bind it
+    if recorded is None:  # results written before checkpoint_files existed: the weights bind it
         return files
     missing = sorted(set(recorded) - set(files))
     if missing:
@@ -104,6 +103,10 @@ def from_hub(spec: str, workdir: Path) -> tuple[Path, dict[str, Any]]:
 
 def import_checkpoint(spec: str, root: Path = Path("."), name: str | None = None) -> Path:
     """`make import-checkpoint SRC=...`: checkpoints/<name>/ with every file and an honest run.json."""
+    # Only this command writes a run record: research code that imports checkpoint_fields (make eval, the demo
+    # Space's evaluation) does not load the git and provenance helpers.
+    from .run_record import imported_record, write_run_record
+
     spec = spec.strip()
     if not spec:
         raise UserError(f"no SRC given; run make import-checkpoint SRC=<checkpoint folder or {REPO_SOURCE}>")
@@ -124,18 +127,7 @@ def import_checkpoint(spec: str, root: Path = Path("."), name: str | None = None
         if target.exists():
             raise UserError(f"{target} already exists; pass NAME=<another name>")
         with atomic_directory(target) as staging:
-            files = copy_checkpoint(source, staging)
-            atomic_write_json(
-                staging / RUN_RECORD,
-                {
-                    "origin": "external",
-                    "source": origin,
-                    "files": files,
-                    "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "git": git_state(root),
-                    "libraries": library_versions(),
-                },
-            )
+            write_run_record(staging, imported_record(origin, copy_checkpoint(source, staging), root))
     point_symlink(root / CHECKPOINTS / "latest", name)
     return target
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
 from .cli import UserError
+from .release_file import Author, Release
 
 # LaTeX special characters, escaped so that the compiled citation shows exactly the text entered.
 _LATEX = {
@@ -36,9 +38,9 @@ def latex_escape(text: str) -> str:
     return re.sub(r"-(?=-)", "-{}", text)  # keep -- and --- from becoming dashes
 
 
-def release_date(release: dict[str, Any]) -> str:
+def release_date(release: Release) -> str:
     """The software's release date, YYYY-MM-DD: release.yaml's `date:` if set, else 1 January of `year`."""
-    value, year = release.get("date"), release["year"]
+    value, year = release.date, release.year
     if value is None:
         return f"{year:04d}-01-01"
     if isinstance(value, datetime.datetime) or not isinstance(value, (str, datetime.date)):
@@ -54,7 +56,7 @@ def release_date(release: dict[str, Any]) -> str:
         raise UserError(
             f"release.yaml: field 'date' is {str(value)[:40]!r}; use the release day as YYYY-MM-DD, e.g. 2026-03-14"
         )
-    if not release.get("arxiv_id") and day.year != year:
+    if not release.arxiv_id and day.year != year:
         raise UserError(
             f"release.yaml: field 'date' ({day.isoformat()}) is not in year {year}, and without an arXiv id the "
             "citation is the software's; make year and date agree"
@@ -62,25 +64,26 @@ def release_date(release: dict[str, Any]) -> str:
     return day.isoformat()
 
 
-def citation_model(release: dict[str, Any]) -> dict[str, Any]:
+def citation_model(release: Release | Mapping[str, Any]) -> dict[str, Any]:
     """What every citation says: the cited work (`kind`: article or software) and, for the paper, its arXiv id,
-    class and DOI. BibTeX and CITATION.cff render this and nothing else."""
-    arxiv = release.get("arxiv_id")
-    arxiv_class = release.get("arxiv_class")
+    class and DOI. BibTeX and CITATION.cff render this and nothing else. (A mapping is accepted for page.py, which
+    does not read the typed record yet.)"""
+    release = Release.of(release)
+    arxiv, arxiv_class = release.arxiv_id, release.arxiv_class
     if arxiv_class is not None and not (isinstance(arxiv_class, str) and ARXIV_CLASS.match(arxiv_class)):
         raise UserError(
             f"release.yaml: field 'arxiv_class' is {str(arxiv_class)[:40]!r}; use the paper's primary arXiv "
             "category, e.g. cs.LG, or remove the field"
         )
     model: dict[str, Any] = {
-        "key": release["citation_key"],
+        "key": release.citation_key,
         "kind": "article" if arxiv else "software",
-        "title": release["title"],
-        "authors": release["authors"],
-        "year": release["year"],
+        "title": release.title,
+        "authors": release.authors,
+        "year": release.year,
         "date_released": release_date(release),
-        "version": release["version"],
-        "code": release["links"]["code"],
+        "version": release.version,
+        "code": release.links.code,
         "paper": None,
     }
     if arxiv:
@@ -95,13 +98,13 @@ def citation_model(release: dict[str, Any]) -> dict[str, Any]:
     return model
 
 
-def bibtex(release: dict[str, Any]) -> str:
+def bibtex(release: Release | Mapping[str, Any]) -> str:
     """The BibTeX entry: the paper (@article with its arXiv fields and DOI) or, before arXiv, the software (@misc)."""
     model = citation_model(release)
     paper = model["paper"]
     fields = [
         ("title", latex_escape(model["title"])),
-        ("author", " and ".join(latex_escape(a["name"]) for a in model["authors"])),
+        ("author", " and ".join(latex_escape(a.name) for a in model["authors"])),
         ("year", str(model["year"])),
     ]
     if paper:
@@ -114,32 +117,33 @@ def bibtex(release: dict[str, Any]) -> str:
     return f"@{'article' if paper else 'misc'}{{{model['key']},\n" + ",\n".join(lines) + "\n}"
 
 
-def _cff_person(author: dict[str, Any], *, contact: bool) -> dict[str, Any]:
-    given, _, family = author["name"].rpartition(" ")
+def _cff_person(author: Author, *, contact: bool) -> dict[str, Any]:
+    given, _, family = author.name.rpartition(" ")
     person: dict[str, Any] = {"given-names": given, "family-names": family} if given else {"family-names": family}
-    person["affiliation"] = author.get("affiliation", "")
-    if contact and author.get("email"):
-        person["email"] = author["email"]
-    if contact and author.get("orcid"):
-        person["orcid"] = f"https://orcid.org/{author['orcid']}"
+    person["affiliation"] = author.affiliation or ""
+    if contact and author.email:
+        person["email"] = author.email
+    if contact and author.orcid:
+        person["orcid"] = f"https://orcid.org/{author.orcid}"
     return person
 
 
-def citation_cff(release: dict[str, Any], model_url: str) -> str:
+def citation_cff(release: Release | Mapping[str, Any], model_url: str) -> str:
     """CITATION.cff: the software (with its release date) and, once on arXiv, the paper as preferred-citation."""
+    release = Release.of(release)
     model = citation_model(release)
     cff: dict[str, Any] = {
         "cff-version": "1.2.0",
         "message": "If you use this work, please cite it as below.",
         "type": "software",
         "title": model["title"],
-        "abstract": release["description"],
+        "abstract": release.description,
         "version": model["version"],
         "date-released": model["date_released"],
         "authors": [_cff_person(a, contact=True) for a in model["authors"]],
         "repository-code": model["code"],
         "url": model_url,
-        "license": release["license"]["code"],
+        "license": release.license.code,
     }
     paper = model["paper"]
     if paper:

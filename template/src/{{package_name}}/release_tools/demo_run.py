@@ -23,7 +23,7 @@ from .cli import UserError, one_line, run
 from .contract import load_contract
 from .files import atomic_write_json
 from .provenance import hardware, library_versions
-from .release_file import load_release
+from .release_file import Release
 
 
 def free_port() -> int:
@@ -144,10 +144,10 @@ def example_name(example: Path, root: Path) -> str:
 
 def cold_start(root: Path, example: Path | None, output: Path | None) -> dict:
     """Seconds from starting the demo process to its first answer, for `example` (default: release_api's first)."""
-    release = load_release(root)
+    release = Release.load(root)
     if str(root / "src") not in sys.path:
         sys.path.insert(0, str(root / "src"))
-    contract = load_contract(release["package"])
+    contract = load_contract(release.package)
     if example is None:
         examples = contract.example_files(root)
         if not examples:

@@ -17,7 +17,7 @@ from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 from huggingface_hub.utils import httpx
 
 from .cli import UserError, one_line, run
-from .release_file import load_release
+from .release_file import Release
 
 TOKEN_FIX = "set HF_TOKEN to a write token from https://huggingface.co/settings/tokens, or run `hf auth login`"
 RETRY = "run the same command again to finish: it sends only what is missing, and tags only when all is done"
@@ -116,12 +116,12 @@ def main() -> dict[str, Any]:
     def check() -> dict[str, Any]:
         api, token = client()
         identity = whoami(api, token)
-        release = load_release()
+        release = Release.load()
         print(f"user: {identity['user']}  (token from {identity['token_source']}, role {identity['role']})")
         print(f"organisations: {', '.join(identity['orgs']) or 'none'}")
         print(f"endpoint: {identity['endpoint']}")
-        require_write(identity, release["hub"]["namespace"])
-        print(f"✓ can publish to {release['hub']['namespace']}")
+        require_write(identity, release.hub.namespace)
+        print(f"✓ can publish to {release.hub.namespace}")
         return identity
 
     return run(check)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .cli import UserError, run
 from .files import atomic_write_text
-from .release_file import ARXIV_ID, RELEASE_FILE, load_release
+from .release_file import ARXIV_ID, RELEASE_FILE, Release
 from .stage import build_release, load_inputs, render_documents
 
 ARXIV_LINE = re.compile(r"^arxiv_id:.*$", re.M)
@@ -25,18 +25,19 @@ def link_paper(arxiv_id: str, root: Path = Path(".")) -> list[str]:
             f"ARXIV={arxiv_id!r} is not an arXiv id; use YYMM.NNNN or YYMM.NNNNN with an optional vN, e.g. 2501.01234"
         )
     path = Path(root) / RELEASE_FILE
-    load_release(root)  # refuse to edit a release.yaml that is already broken
+    Release.load(root)  # refuse to edit a release.yaml that is already broken
     text = path.read_text(encoding="utf-8")
     if len(ARXIV_LINE.findall(text)) != 1:
         raise UserError(f"{RELEASE_FILE}: expected one top-level 'arxiv_id:' line; add `arxiv_id: null` and run again")
     atomic_write_text(path, ARXIV_LINE.sub(f'arxiv_id: "{arxiv_id}"', text))
     updated = [RELEASE_FILE]
+    release = Release.load(root)
     try:
-        load_inputs(root)
+        inputs = load_inputs(root, release=release)
     except UserError:  # no results yet: the README and citation still get the paper link
-        render_documents(root, load_release(root), None, None)
+        render_documents(root, release, None, None)
         return [*updated, "README.md", "CITATION.cff"]
-    build_release(root)
+    build_release(root, inputs=inputs)
     return [*updated, "README.md", "CITATION.cff", "build/release/ (cards, announcement)"]
 
 

@@ -67,9 +67,12 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def verified_file(data_dir: Path, name: str, section: str = "files") -> tuple[Path, str]:
-    """Path and sha256 of a data file (or, with section="examples", an example input), checked against the manifest."""
-    manifest = read_manifest(data_dir)
+def verified_file(
+    data_dir: Path, name: str, section: str = "files", manifest: dict[str, Any] | None = None
+) -> tuple[Path, str]:
+    """Path and sha256 of a data file (or, with section="examples", an example input), checked against the manifest
+    (`manifest`, when the caller has read it already)."""
+    manifest = manifest if manifest is not None else read_manifest(data_dir)
     path = data_dir / (name if section == "files" else f"{EXAMPLES}/{name}")
     if path.is_symlink() or data_dir.is_symlink():
         raise UserError(f"{path} is a symbolic link; data is released from real files: {REBUILD}")

@@ -7,12 +7,14 @@ The tooling owns what is between the markers; everything else in README.md is th
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from .benchmarking import format_table
 from .citation import bibtex
 from .cli import UserError
-from .release_file import release_links
+from .release_file import Release
+from .results import Benchmark, Metrics
+from .tables import results_table, speed_table
 
 BLOCKS = ("links", "results", "speed", "citation")
 
@@ -35,8 +37,8 @@ def read_block(text: str, name: str) -> str | None:
     return found.group(1) if found else None
 
 
-def links_block(release: dict[str, Any]) -> str:
-    links, hub, arxiv = release_links(release), release["hub"], release.get("arxiv_id")
+def links_block(release: Release) -> str:
+    links, hub, arxiv = release.artifact_links, release.hub, release.arxiv_id
     paper = (
         f"[arXiv:{arxiv}]({links['paper']})" if arxiv else "not yet on arXiv (`make link-paper ARXIV=<id>` once it is)"
     )
@@ -44,50 +46,38 @@ def links_block(release: dict[str, Any]) -> str:
     rows = [
         ("Paper", paper),
         ("Code", f"[{code.replace('https://', '')}]({code})"),
-        ("Model", f"[{hub['model']}]({links['model']})"),
-        ("Dataset", f"[{hub['dataset']}]({links['dataset']})"),
-        ("Demo", f"[{hub['demo']}]({links['demo']})"),
-        ("Project page", f"[{hub['page']}]({links['page']})"),
+        ("Model", f"[{hub.model}]({links['model']})"),
+        ("Dataset", f"[{hub.dataset}]({links['dataset']})"),
+        ("Demo", f"[{hub.demo}]({links['demo']})"),
+        ("Project page", f"[{hub.page}]({links['page']})"),
     ]
     return "| | |\n|---|---|\n" + "\n".join(f"| {name} | {value} |" for name, value in rows)
 
 
-def metric_rows(metrics: dict[str, Any]) -> list[tuple[str, float]]:
-    """The numbers of results/metrics.json, in file order: every numeric field but counts."""
-    return [
-        (k, v)
-        for k, v in metrics.items()
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and not k.startswith("num_")
-    ]
+def metric_rows(metrics: Metrics | Mapping[str, Any]) -> list[tuple[str, float]]:
+    """The numbers of results/metrics.json, in file order: every numeric field but counts (for page.py, which
+    still reads the file as a mapping: the record's `values`)."""
+    return list(Metrics.of(metrics).values)
 
 
-def results_block(metrics: dict[str, Any]) -> str:
-    rows = [[name, f"{value:.4f}"] for name, value in metric_rows(metrics)]
-    table = format_table(["metric", metrics.get("split", "test")], rows)
-    return f"{table}\n\nFrom `results/metrics.json` ({metrics.get('num_examples', '?')} examples, checkpoint `{metrics.get('checkpoint')}`)."
+def results_block(metrics: Metrics) -> str:
+    count = "?" if metrics.num_examples is None else metrics.num_examples
+    return f"{results_table(metrics).markdown()}\n\nFrom `results/metrics.json` ({count} examples, checkpoint `{metrics.checkpoint}`)."
 
 
-def speed_block(benchmark: dict[str, Any]) -> str:
-    rows = [
-        [r["batch_size"], f"{r['latency_ms_p50']:.3f}", f"{r['latency_ms_p95']:.3f}", f"{r['throughput_per_s']:.0f}"]
-        for r in benchmark["results"]
-    ]
-    table = format_table(["batch", "p50 ms", "p95 ms", "items/s"], rows)
-    hardware = benchmark["hardware"].get("gpu") or benchmark["hardware"].get("cpu")
+def speed_block(benchmark: Benchmark) -> str:
     return (
-        f"{table}\n\nOn {hardware} ({benchmark['device']}), torch {benchmark['libraries'].get('torch')}; "
-        f"{benchmark['parameters']:,} parameters, peak memory {benchmark['peak_memory_mb']} MB ({benchmark['memory_measure']}). "
+        f"{speed_table(benchmark).markdown()}\n\nOn {benchmark.machine} ({benchmark.device}), torch {benchmark.libraries.get('torch')}; "
+        f"{benchmark.parameters:,} parameters, peak memory {benchmark.peak_memory_mb} MB ({benchmark.memory_measure}). "
         "From `results/benchmark.json`."
     )
 
 
-def citation_block(release: dict[str, Any]) -> str:
+def citation_block(release: Release) -> str:
     return f"```bibtex\n{bibtex(release)}\n```"
 
 
-def render_readme(
-    text: str, release: dict[str, Any], metrics: dict[str, Any] | None, benchmark: dict[str, Any] | None
-) -> str:
+def render_readme(text: str, release: Release, metrics: Metrics | None, benchmark: Benchmark | None) -> str:
     text = replace_block(text, "links", links_block(release))
     if metrics is not None:
         text = replace_block(text, "results", results_block(metrics))

@@ -7,6 +7,9 @@ Errors name the file, the field and the fix, so the renderer and `make check-rel
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +283,8 @@ def release_problems(data: Any, path: str = RELEASE_FILE) -> list[str]:
 
 
 def load_release(root: Path = Path("."), name: str = RELEASE_FILE) -> dict[str, Any]:
-    """The checked release metadata, with the version in its PEP 440 normal form."""
+    """The checked release metadata as a mapping, with the version in its PEP 440 normal form. Readers take
+    `Release.load`; this mapping is what the modules not yet converted to the typed record read."""
     path = Path(root) / name
     if not path.is_file():
         raise UserError(
@@ -294,35 +298,205 @@ def load_release(root: Path = Path("."), name: str = RELEASE_FILE) -> dict[str, 
     return data
 
 
-def metric_tolerance(release: dict[str, Any]) -> float:
-    """How far a re-run metric may differ from the reported one: exact (0) unless release.yaml says otherwise."""
-    return float((release.get("checks") or {}).get("metric_tolerance") or 0)
-
-
 def hub_url(kind: str, repo_id: str) -> str:
     prefix = {"model": "", "dataset": "datasets/", "space": "spaces/"}[kind]
     return f"https://huggingface.co/{prefix}{repo_id}"
 
 
-def release_links(release: dict[str, Any]) -> dict[str, str | None]:
-    """The six links every artifact carries: paper, code, model, dataset, demo, page."""
-    arxiv = release.get("arxiv_id")
-    links = release.get("links") or {}
+def _artifact_links(arxiv_id: str | None, code: str | None, page_url: str | None, hub: Mapping[str, str]) -> dict:
     return {
-        "paper": f"https://arxiv.org/abs/{arxiv}" if arxiv else None,
-        "code": links.get("code"),
-        "model": hub_url("model", release["hub"]["model"]),
-        "dataset": hub_url("dataset", release["hub"]["dataset"]),
-        "demo": hub_url("space", release["hub"]["demo"]),
-        "page": links.get("page_url") or hub_url("space", release["hub"]["page"]),
+        "paper": f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None,
+        "code": code,
+        "model": hub_url("model", hub["model"]),
+        "dataset": hub_url("dataset", hub["dataset"]),
+        "demo": hub_url("space", hub["demo"]),
+        "page": page_url or hub_url("space", hub["page"]),
     }
 
 
-def release_tag(release: dict[str, Any]) -> str:
-    return f"v{release['version']}"
+# ---------------------------------------------------------------- the typed record
 
 
-def license_label(release: dict[str, Any], kind: str) -> str:
-    """Display name of the model or data license: the id, or the custom name for `other`."""
-    lic = release["license"]
-    return lic[f"{kind}_name"] if lic[kind] == "other" else lic[kind]
+def _texts(values: Any) -> tuple[str, ...]:
+    return tuple(values or ())
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str | None = None
+    email: str | None = None
+    orcid: str | None = None
+
+
+@dataclass(frozen=True)
+class Hub:
+    """The Hub namespace, the four repositories (model, dataset, demo Space, page Space) and their visibility."""
+
+    namespace: str
+    model: str
+    dataset: str
+    demo: str
+    page: str
+    visibility: str
+
+
+@dataclass(frozen=True)
+class Licenses:
+    """The code's license, and the Hub license ids of the weights (`model`) and the data; `other` comes with a
+    short name and a link for each."""
+
+    code: str
+    model: str
+    data: str
+    model_name: str | None = None
+    model_link: str | None = None
+    data_name: str | None = None
+    data_link: str | None = None
+
+    def hub_id(self, kind: str) -> str:
+        return {"model": self.model, "data": self.data}[kind]
+
+    def custom(self, kind: str) -> tuple[str, str] | None:
+        """(name, link) of a custom (`other`) license of the weights or the data; None for a Hub license id."""
+        if self.hub_id(kind) != "other":
+            return None
+        return getattr(self, f"{kind}_name"), getattr(self, f"{kind}_link")
+
+    def label(self, kind: str) -> str:
+        """Display name of the model or data license: the id, or the custom name for `other`."""
+        custom = self.custom(kind)
+        return custom[0] if custom else self.hub_id(kind)
+
+
+@dataclass(frozen=True)
+class Links:
+    code: str
+    venue: str | None = None
+    page_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """How the Hub files the model: pipeline tag, library, languages, tags, datasets and base model."""
+
+    pipeline_tag: str
+    library_name: str | None = None
+    language: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    base_model: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """release.yaml, checked by `release_problems` and typed. `data` keeps the whole mapping: card templates and
+    modules not yet converted read it (`as_dict`), and it holds any field the researcher added."""
+
+    title: str
+    description: str
+    package: str
+    citation_key: str
+    year: int
+    version: str
+    authors: tuple[Author, ...]
+    links: Links
+    hub: Hub
+    license: Licenses
+    model: ModelInfo
+    arxiv_id: str | None = None
+    arxiv_class: Any = None  # checked where the citation is drawn (citation.py), as is `date`
+    date: Any = None
+    demo_emoji: str | None = None
+    demo_python_version: str | None = None
+    large_folder_threshold_gb: float | None = None
+    metric_tolerance: float = 0.0  # how far a re-run metric may differ from the reported one
+    data: dict[str, Any] = dataclass_field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, root: Path = Path("."), name: str = RELEASE_FILE) -> Release:
+        """The checked release.yaml of `root`; the first problem is a one-line UserError."""
+        return cls.from_data(load_release(root, name))
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Release:
+        """The record of release metadata that `release_problems` accepts."""
+        hub, lic, model = data["hub"], data["license"], data["model"]
+        links, demo = data.get("links") or {}, data.get("demo") or {}
+        return cls(
+            title=data["title"],
+            description=data["description"],
+            package=data["package"],
+            citation_key=data["citation_key"],
+            year=data["year"],
+            version=data["version"],
+            authors=tuple(
+                Author(a["name"], a.get("affiliation"), a.get("email"), a.get("orcid")) for a in data["authors"]
+            ),
+            links=Links(links.get("code"), links.get("venue"), links.get("page_url")),
+            hub=Hub(*(hub[key] for key in ("namespace", "model", "dataset", "demo", "page", "visibility"))),
+            license=Licenses(
+                lic["code"],
+                lic["model"],
+                lic["data"],
+                *(lic.get(f"{kind}_{part}") for kind in ("model", "data") for part in ("name", "link")),
+            ),
+            model=ModelInfo(
+                model["pipeline_tag"],
+                model.get("library_name"),
+                _texts(model.get("language")),
+                _texts(model.get("tags")),
+                _texts(model.get("datasets")),
+                model.get("base_model"),
+            ),
+            arxiv_id=data.get("arxiv_id"),
+            arxiv_class=data.get("arxiv_class"),
+            date=data.get("date"),
+            demo_emoji=demo.get("emoji"),
+            demo_python_version=demo.get("python_version"),
+            large_folder_threshold_gb=(data.get("publish") or {}).get("large_folder_threshold_gb"),
+            metric_tolerance=float((data.get("checks") or {}).get("metric_tolerance") or 0),
+            data=dict(data),
+        )
+
+    @classmethod
+    def of(cls, release: Release | Mapping[str, Any]) -> Release:
+        """The record itself, or one built from the mapping that modules not yet converted still pass."""
+        return release if isinstance(release, Release) else cls.from_data(release)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.data
+
+    @property
+    def tag(self) -> str:
+        return f"v{self.version}"
+
+    @property
+    def artifact_links(self) -> dict[str, str | None]:
+        """The six links every artifact carries: paper, code, model, dataset, demo, page."""
+        return _artifact_links(self.arxiv_id, self.links.code, self.links.page_url, vars(self.hub))
+
+
+# The functions of the mapping era, for the modules that still pass one (page, space, publish, verify, the demo app).
+
+
+def metric_tolerance(release: Release | Mapping[str, Any]) -> float:
+    """How far a re-run metric may differ from the reported one: exact (0) unless release.yaml says otherwise."""
+    return Release.of(release).metric_tolerance
+
+
+def release_links(release: Release | Mapping[str, Any]) -> dict[str, str | None]:
+    if isinstance(release, Release):
+        return release.artifact_links
+    # The demo app passes release.yaml as parsed, unchecked (`make demo` runs before it is complete): only what the
+    # links need is read.
+    links = release.get("links") or {}
+    return _artifact_links(release.get("arxiv_id"), links.get("code"), links.get("page_url"), release["hub"])
+
+
+def release_tag(release: Release | Mapping[str, Any]) -> str:
+    return Release.of(release).tag
+
+
+def license_label(release: Release | Mapping[str, Any], kind: str) -> str:
+    return Release.of(release).license.label(kind)

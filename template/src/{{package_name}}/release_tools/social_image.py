@@ -10,13 +10,14 @@ a script it does not cover is better served by a teaser.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .readme_blocks import metric_rows
+from .release_file import Release
+from .results import Metrics
 
 SIZE = (1200, 630)
 NAME = "social.png"
@@ -75,18 +76,18 @@ def wrap(text: str, draw: ImageDraw.ImageDraw, face: Font, width: int, max_lines
     return [*lines[: max_lines - 1], last.rstrip() + " …"]
 
 
-def headline(metrics: dict[str, Any]) -> tuple[str, str] | None:
+def headline(metrics: Metrics | Mapping[str, Any]) -> tuple[str, str] | None:
     """The first number of results/metrics.json and where it comes from: ("accuracy 0.9633", "test split, …")."""
-    rows = metric_rows(metrics)
-    if not rows:
+    metrics = Metrics.of(metrics)
+    if not metrics.values:
         return None
-    name, value = rows[0]
-    count = metrics.get("num_examples")
-    where = f"{metrics.get('split', 'test')} split" + (f", {count:,} examples" if isinstance(count, int) else "")
+    name, value = metrics.headline
+    count = metrics.num_examples
+    where = f"{metrics.split_name} split" + (f", {count:,} examples" if count is not None else "")
     return f"{name.replace('_', ' ')} {value:.4f}", where
 
 
-def card(release: dict[str, Any], metrics: dict[str, Any]) -> Image.Image:
+def card(release: Release, metrics: Metrics) -> Image.Image:
     """Title, authors and the headline result on the page's colours."""
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
@@ -95,14 +96,14 @@ def card(release: dict[str, Any], metrics: dict[str, Any]) -> Image.Image:
     band = SIZE[1] - 150  # the result band at the bottom
     for size in (64, 56, 48, 42):  # the largest size at which the title fits in four lines
         title_font = font("bold", size)
-        lines = wrap(release["title"], draw, title_font, width, 4)
+        lines = wrap(release.title, draw, title_font, width, 4)
         if not lines[-1].endswith(" …"):
             break
     y = TOP
     for line in lines:
         draw.text((MARGIN, y), line, font=title_font, fill=TEXT)
         y += round(size * 1.22)
-    names = ", ".join(a["name"] for a in release["authors"])
+    names = ", ".join(a.name for a in release.authors)
     author_font = font("regular", 30)
     for line in wrap(names, draw, author_font, width, 2 if y < band - 110 else 1):
         if y + 40 > band - 16:
@@ -131,9 +132,12 @@ def fitted(teaser: Path) -> Image.Image:
     return image
 
 
-def write_social_image(folder: Path, release: dict[str, Any], metrics: dict[str, Any], teaser: Path | None) -> Path:
-    """Write social.png into the page folder; the same inputs give the same bytes (no timestamp in the PNG)."""
-    image = fitted(teaser) if teaser else card(release, metrics)
+def write_social_image(
+    folder: Path, release: Release | Mapping[str, Any], metrics: Metrics | Mapping[str, Any], teaser: Path | None
+) -> Path:
+    """Write social.png into the page folder; the same inputs give the same bytes (no timestamp in the PNG). (Mappings
+    are accepted for page.py, which does not read the typed records yet.)"""
+    image = fitted(teaser) if teaser else card(Release.of(release), Metrics.of(metrics))
     if not teaser:  # flat colours and antialiased text: a palette keeps the file a few tens of kilobytes
         image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     path = folder / NAME
@@ -141,10 +145,11 @@ def write_social_image(folder: Path, release: dict[str, Any], metrics: dict[str,
     return path
 
 
-def alt_text(release: dict[str, Any], metrics: dict[str, Any], teaser: Path | None) -> str:
+def alt_text(release: Release | Mapping[str, Any], metrics: Metrics | Mapping[str, Any], teaser: Path | None) -> str:
     """What the preview shows, for og:image:alt and twitter:image:alt."""
+    release = Release.of(release)
     if teaser:
-        return release["description"]
+        return release.description
     result = headline(metrics)
-    names = ", ".join(a["name"] for a in release["authors"])
-    return f"{release['title']}, by {names}" + (f"; {result[0]} ({result[1]})" if result else "")
+    names = ", ".join(a.name for a in release.authors)
+    return f"{release.title}, by {names}" + (f"; {result[0]} ({result[1]})" if result else "")

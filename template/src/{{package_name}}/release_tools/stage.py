@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,25 +25,44 @@ from .cards import common_context, render_dataset_card, render_model_card
 from .checkpoint import bound_files
 from .citation import citation_cff
 from .cli import UserError, run
-from .contract import load_contract
-from .files import atomic_directory, atomic_write_text, read_json_object, read_text, sha256_file
+from .contract import Contract, load_contract
+from .files import atomic_directory, atomic_write_text, read_text, sha256_file
 from .gitrepo import TrackedTree, refuse_links
 from .lock import release_lock
 from .manifest import read_manifest, verified_file
 from .page import load_page_inputs, page_notes, write_page
-from .readme_blocks import metric_rows, render_readme
-from .release_file import RELEASE_FILE, load_release, release_links
+from .readme_blocks import render_readme
+from .release_file import RELEASE_FILE, Release
+from .results import BENCHMARK_FILE, METRICS_FILE, Benchmark, Metrics
+from .run_record import RunRecord
 from .space import stage_space
 
 BUILD = Path("build/release")
 ANNOUNCEMENT_TEMPLATE = "cards/announcement.md.j2"
 CARD_TEMPLATES = ("cards/model_card.md.j2", "cards/dataset_card.md.j2", ANNOUNCEMENT_TEMPLATE)
-RESULTS = ("results/metrics.json", "results/benchmark.json")
+RESULTS = (METRICS_FILE, BENCHMARK_FILE)
 
 
-def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
+@dataclass(frozen=True)
+class StageInputs:
+    """Everything a release is rendered from, each file read once and checked: release.yaml, the results, the
+    evaluated checkpoint (its files bound by hash) with its run record, and the data manifest."""
+
+    tree: TrackedTree
+    contract: Contract
+    release: Release
+    metrics: Metrics
+    benchmark: Benchmark
+    checkpoint: Path
+    checkpoint_files: dict[str, Path]
+    run: RunRecord
+    data_dir: Path
+    manifest: dict[str, Any]
+
+
+def evaluated_checkpoint(root: Path, metrics: Metrics) -> Path:
     """The checkpoint folder results/metrics.json was computed on (inside the project, reached without links)."""
-    name = str(metrics.get("checkpoint") or "")
+    name = metrics.checkpoint
     if not name or Path(name).is_absolute() or ".." in Path(name).parts:
         raise UserError(
             f"results/metrics.json: field 'checkpoint' ({name or None}) must be a checkpoint folder inside the project; run `make eval`"
@@ -52,69 +72,50 @@ def evaluated_checkpoint(root: Path, metrics: dict[str, Any]) -> Path:
         raise UserError(
             f"results/metrics.json: field 'checkpoint' ({name}) is not a folder; run `make eval` on an existing checkpoint"
         )
-    if "checkpoint_files" not in metrics:  # results written before every file was hashed: the weights bind it
+    if metrics.checkpoint_files is None:  # results written before every file was hashed: the weights bind it
         weights = checkpoint / "model.safetensors"
         if weights.is_symlink() or not weights.is_file():
             raise UserError(f"{name}/model.safetensors is missing or a link; run `make eval` on an existing checkpoint")
-        if sha256_file(weights) != metrics.get("checkpoint_sha256"):
+        if sha256_file(weights) != metrics.checkpoint_sha256:
             raise UserError(
                 f"{weights} differs from the weights results/metrics.json was computed on; run `make eval` again"
             )
     return checkpoint
 
 
-def load_inputs(root: Path, tree: TrackedTree | None = None) -> dict[str, Any]:
+def load_inputs(root: Path, tree: TrackedTree | None = None, release: Release | None = None) -> StageInputs:
+    """Read and check every input (`release`: release.yaml, when the caller has read it already)."""
     tree = tree or TrackedTree(root)
     tree.file(RELEASE_FILE)
-    release = load_release(root)
+    release = release or Release.load(root)
     for name in RESULTS:
         refuse_links(root, name)
-    metrics = read_json_object(root / "results" / "metrics.json", "run `make eval` to write it", "results/metrics.json")
-    if not metric_rows(metrics):
-        raise UserError("results/metrics.json holds no numeric metric; run `make eval` to write it")
-    benchmark = read_json_object(
-        root / "results" / "benchmark.json", "run `make benchmark` to write it", "results/benchmark.json"
-    )
-    if not isinstance(benchmark.get("results"), list) or not benchmark["results"]:
-        raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
-    contract = load_contract(release["package"])
+    metrics = Metrics.load(root)
+    benchmark = Benchmark.load(root)
+    contract = load_contract(release.package)
     contract.require_complete()
     checkpoint = evaluated_checkpoint(root, metrics)
-    checkpoint_files = bound_files(checkpoint, metrics, contract)
-    run_record = read_json_object(
-        checkpoint / "run.json",
-        "run `make train` (or `make import-checkpoint`) again: the checkpoint has no run record",
-    )
+    checkpoint_files = bound_files(checkpoint, metrics.checkpoint_files, contract)
+    run_record = RunRecord.load(checkpoint)
     data_dir = refuse_links(root, "data")
     manifest = read_manifest(data_dir)
     if not isinstance(manifest["files"], dict) or not manifest["files"]:
         raise UserError(
             f"{data_dir / 'manifest.json'} lists no data files, so the dataset would be empty; run `make data`"
         )
-    return {
-        "tree": tree,
-        "contract": contract,
-        "release": release,
-        "metrics": metrics,
-        "benchmark": benchmark,
-        "checkpoint": checkpoint,
-        "checkpoint_files": checkpoint_files,
-        "run": run_record,
-        "data_dir": data_dir,
-        "manifest": manifest,
-    }
+    return StageInputs(
+        tree, contract, release, metrics, benchmark, checkpoint, checkpoint_files, run_record, data_dir, manifest
+    )
 
 
-def stage_model(inputs: dict[str, Any], target: Path, root: Path) -> None:
+def stage_model(inputs: StageInputs, target: Path, root: Path) -> None:
     """Every checkpoint file release_api.CHECKPOINT_FILES selects (weights, config, tokenizer, TensorBoard logs,
     run.json), each checked against its hash, and the model card."""
     target.mkdir()
-    for name, source in inputs["checkpoint_files"].items():
+    for name, source in inputs.checkpoint_files.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target / name)
-    card = render_model_card(
-        root, inputs["release"], inputs["metrics"], inputs["benchmark"], inputs["run"], inputs["manifest"]
-    )
+    card = render_model_card(root, inputs.release, inputs.metrics, inputs.benchmark, inputs.run, inputs.manifest)
     atomic_write_text(target / "README.md", str(card))
 
 
@@ -140,37 +141,38 @@ def staged_splits(data_dir: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def stage_dataset(inputs: dict[str, Any], target: Path, root: Path) -> None:
+def stage_dataset(inputs: StageInputs, target: Path, root: Path) -> None:
     (target / "data").mkdir(parents=True)
-    for name in inputs["manifest"]["files"]:
-        source, _ = verified_file(inputs["data_dir"], name)
+    for name in inputs.manifest["files"]:
+        source, _ = verified_file(inputs.data_dir, name, manifest=inputs.manifest)
         shutil.copyfile(source, target / "data" / name)
     splits = staged_splits(target / "data")
     card = render_dataset_card(
         root,
-        inputs["release"],
+        inputs.release,
         {name: rows for name, (rows, _) in splits.items()},
-        inputs["manifest"],
+        inputs.manifest,
         {name: size for name, (_, size) in splits.items()},
     )
     atomic_write_text(target / "README.md", str(card))
 
 
-def render_announcement(root: Path, inputs: dict[str, Any]) -> str:
-    source = inputs["tree"].file(ANNOUNCEMENT_TEMPLATE)
+def render_announcement(tree: TrackedTree, release: Release, metrics: Metrics) -> str:
+    source = tree.file(ANNOUNCEMENT_TEMPLATE)
     template = jinja2.Template(read_text(source, ANNOUNCEMENT_TEMPLATE), keep_trailing_newline=True)
-    headline = metric_rows(inputs["metrics"])[0]
+    name, value = metrics.headline
     return template.render(
-        headline_metric=headline[0],
-        headline_value=f"{headline[1]:.4f}",
-        metrics=inputs["metrics"],
-        **common_context(inputs["release"]),
+        headline_metric=name,
+        headline_value=f"{value:.4f}",
+        metrics=metrics.as_dict(),
+        **common_context(release),
     )
 
 
-def stage_license_file(tree: TrackedTree, release: dict[str, Any], kind: str, target: Path) -> None:
+def stage_license_file(tree: TrackedTree, release: Release, kind: str, target: Path) -> None:
     """A custom (`other`) license linked as a file name must travel with the repository it licenses."""
-    link = release["license"].get(f"{kind}_link") if release["license"][kind] == "other" else None
+    custom = release.license.custom(kind)
+    link = custom[1] if custom else None
     if link and not link.startswith("https://"):
         if not (tree.root / link).is_file() and not tree.has(link):
             raise UserError(
@@ -179,23 +181,26 @@ def stage_license_file(tree: TrackedTree, release: dict[str, Any], kind: str, ta
         tree.copy(link, target / link)
 
 
-def staged_examples(inputs: dict[str, Any], root: Path) -> list[Path]:
+def staged_examples(inputs: StageInputs, root: Path) -> list[Path]:
     """The example inputs release_api.EXAMPLES names: produced ones (under data/) checked against the hashes
     data/manifest.json recorded, others only if git tracks them."""
-    data_dir = inputs["data_dir"].resolve()
+    data_dir = inputs.data_dir.resolve()
     examples = []
-    for path in inputs["contract"].example_files(root):
+    for path in inputs.contract.example_files(root):
         relative = path.relative_to(root).as_posix()
         if path.resolve().is_relative_to(data_dir) and relative.startswith("data/examples/"):
-            examples.append(verified_file(inputs["data_dir"], path.name, section="examples")[0])
+            examples.append(verified_file(inputs.data_dir, path.name, "examples", inputs.manifest)[0])
         else:
-            examples.append(inputs["tree"].file(relative))
+            examples.append(inputs.tree.file(relative))
     return examples
 
 
-def build_release(root: Path = Path("."), out: Path | None = None, *, documents: bool = True) -> Path:
+def build_release(
+    root: Path = Path("."), out: Path | None = None, *, documents: bool = True, inputs: StageInputs | None = None
+) -> Path:
     """Render every artifact; returns the staged release directory. `documents=False` leaves README.md and
-    CITATION.cff alone (make publish-plan renders into a temporary folder and writes nothing in the project)."""
+    CITATION.cff alone (make publish-plan renders into a temporary folder and writes nothing in the project).
+    `inputs`: what the caller has read already (make link-paper)."""
     root = Path(root)
     out = Path(out) if out else root / BUILD
     with release_lock(root, "make stage"):
@@ -204,30 +209,29 @@ def build_release(root: Path = Path("."), out: Path | None = None, *, documents:
             if not (root / template).is_file() and not tree.has(template):
                 raise UserError(f"{template} not found; restore the card template from git (it holds your card prose)")
             tree.file(template)
-        inputs = load_inputs(root, tree)
-        page_inputs = load_page_inputs(root, tree)
+        inputs = inputs or load_inputs(root, tree)
+        release = inputs.release
+        page_inputs = load_page_inputs(root, tree)  # phase B: page.py takes the records read here
         with atomic_directory(out) as staging:
             stage_model(inputs, staging / "model", root)
             stage_dataset(inputs, staging / "dataset", root)
-            stage_space(tree, inputs["release"], staging / "demo", staged_examples(inputs, root))
+            stage_space(tree, release.as_dict(), staging / "demo", staged_examples(inputs, root))
             (staging / "page").mkdir()
             write_page(page_inputs, staging / "page")
-            stage_license_file(tree, inputs["release"], "model", staging / "model")
-            stage_license_file(tree, inputs["release"], "data", staging / "dataset")
-            atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(root, inputs))
+            stage_license_file(tree, release, "model", staging / "model")
+            stage_license_file(tree, release, "data", staging / "dataset")
+            atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(tree, release, inputs.metrics))
         if documents:
-            render_documents(root, inputs["release"], inputs["metrics"], inputs["benchmark"])
+            render_documents(root, release, inputs.metrics, inputs.benchmark)
     for note in page_notes(page_inputs):
         print(f"note: {note}", file=sys.stderr)
     return out
 
 
-def render_documents(
-    root: Path, release: dict[str, Any], metrics: dict[str, Any] | None, benchmark: dict[str, Any] | None
-) -> None:
+def render_documents(root: Path, release: Release, metrics: Metrics | None, benchmark: Benchmark | None) -> None:
     """README.md blocks and CITATION.cff; both are rendered before either is written."""
     readme = render_readme(read_text(root / "README.md", "README.md"), release, metrics, benchmark)
-    citation = citation_cff(release, release_links(release)["model"])
+    citation = citation_cff(release, release.artifact_links["model"])
     atomic_write_text(root / "README.md", readme)
     atomic_write_text(root / "CITATION.cff", citation)
 

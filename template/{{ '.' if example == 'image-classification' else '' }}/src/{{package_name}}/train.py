@@ -26,9 +26,9 @@ from .evaluate import predict_logits
 from .model import DigitClassifier, count_parameters
 from .release_tools.cli import UserError, run
 from .release_tools.config import load_config
-from .release_tools.files import atomic_write_json, point_symlink
+from .release_tools.files import point_symlink
 from .release_tools.manifest import read_manifest
-from .release_tools.provenance import command_line, git_state, hardware, library_versions
+from .release_tools.run_record import training_record, write_run_record
 
 REQUIRED = {"run_name": str, "seed": int, "data_dir": str, "output_dir": str, "model": dict, "train": dict}
 
@@ -132,33 +132,26 @@ def train(config: dict, *, config_path: str | None = None, progress: bool = True
             tracker.finish()
         accelerator.wait_for_everyone()
 
-        summary = {
-            "run_name": run_name,
-            "checkpoint": str(final_dir),
-            "git": git_state(),
-            "command": command_line(f"{__package__}.train"),
-            "config_file": config_path,
-            "config": config,
-            "data": {
-                "dir": str(data_dir),
-                "checksum": manifest["checksum"],
-                "files": {name: info["sha256"] for name, info in manifest["files"].items()},
-                "source": manifest.get("source"),
-            },
-            "model": {"class": type(accelerator.unwrap_model(model)).__name__, "parameters": count_parameters(model)},
-            "metrics": {"train_loss": history[-1]["train_loss"], "val_accuracy": history[-1]["val_accuracy"]},
-            "history": history,
-            "distributed": {"type": str(accelerator.distributed_type), "num_processes": accelerator.num_processes},
-            "hardware": hardware(),
-            "libraries": library_versions(),
-            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "wall_time_s": round(time.perf_counter() - started, 3),
-        }
+        # run.json: what this run did; the tooling adds the provenance (git commit, data checksums, hardware, ...).
+        summary = training_record(
+            run_name=run_name,
+            checkpoint=final_dir,
+            module=f"{__package__}.train",
+            config=config,
+            config_file=config_path,
+            data_dir=data_dir,
+            manifest=manifest,
+            model={"class": type(accelerator.unwrap_model(model)).__name__, "parameters": count_parameters(model)},
+            metrics={"train_loss": history[-1]["train_loss"], "val_accuracy": history[-1]["val_accuracy"]},
+            history=history,
+            distributed={"type": str(accelerator.distributed_type), "num_processes": accelerator.num_processes},
+            started=started,
+        )
         if accelerator.is_main_process:
             unwrapped = accelerator.unwrap_model(model)
             unwrapped.save_pretrained(staging)
             (staging / "README.md").unlink(missing_ok=True)  # the model card is rendered at release time
-            atomic_write_json(staging / "run.json", summary)
+            write_run_record(staging, summary)
             staging.rename(final_dir)
             point_symlink(output_dir / "latest", run_name)
         accelerator.wait_for_everyone()

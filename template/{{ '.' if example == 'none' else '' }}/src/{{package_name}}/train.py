@@ -10,7 +10,8 @@ from .release_tools.cli import UserError, run
 
 WHAT = (
     "write the training script here: read the config (release_tools.config.load_config), train, and save the "
-    "checkpoint folder with save_pretrained into checkpoints/<run>/ with a run.json, then point checkpoints/latest at it"
+    "checkpoint folder with save_pretrained into checkpoints/<run>/ with its run.json (release_tools.run_record: "
+    "write_run_record(folder, training_record(...))), then point checkpoints/latest at it"
 )
 
 

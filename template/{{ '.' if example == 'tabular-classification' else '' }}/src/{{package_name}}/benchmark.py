@@ -15,10 +15,12 @@ import torch
 from .data import load_split
 from .model import count_parameters
 from .predict import load_model, weights_file
-from .release_tools.benchmarking import format_table, peak_process_memory_mb, percentile, time_calls
+from .release_tools.benchmarking import peak_process_memory_mb, percentile, time_calls
 from .release_tools.cli import UserError, run
 from .release_tools.files import atomic_write_json, display_path
 from .release_tools.provenance import hardware, library_versions
+from .release_tools.results import Benchmark
+from .release_tools.tables import speed_table
 
 
 def benchmark(
@@ -99,23 +101,11 @@ def main(argv: list[str] | None = None) -> dict:
         return benchmark(args.checkpoint, args.data_dir, sizes, args.warmup, args.iterations, args.output)
 
     result = run(go)
-    hw = result["hardware"].get("gpu") or result["hardware"]["cpu"]
+    measured = Benchmark.from_data(result)
+    print(speed_table(measured).markdown())  # the table the README and the model card show
     print(
-        format_table(
-            ["batch", "p50 ms", "p95 ms", "items/s"],
-            [
-                [
-                    r["batch_size"],
-                    f"{r['latency_ms_p50']:.3f}",
-                    f"{r['latency_ms_p95']:.3f}",
-                    f"{r['throughput_per_s']:.0f}",
-                ]
-                for r in result["results"]
-            ],
-        )
-    )
-    print(
-        f"parameters {result['parameters']:,}; peak memory {result['peak_memory_mb']} MB ({result['memory_measure']}); {hw}; torch {result['libraries'].get('torch')}"
+        f"parameters {measured.parameters:,}; peak memory {measured.peak_memory_mb} MB ({measured.memory_measure}); "
+        f"{measured.machine}; torch {measured.libraries.get('torch')}"
     )
     print(f"-> {args.output}")
     return result
