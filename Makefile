@@ -5,7 +5,7 @@ BASE_PYTHON ?= python3
 PYTEST_ARGS ?=
 # pytest-xdist workers; tests/conftest.py keeps the tests that share an expensive fixture on one worker.
 WORKERS ?= 2
-PYTEST_PARALLEL = $(if $(filter-out 0 1,$(WORKERS)),-n $(WORKERS) --dist loadgroup --no-loadscope-reorder)
+PYTEST_PARALLEL = $(if $(filter-out 0 1,$(WORKERS)),-n $(WORKERS))
 
 .DEFAULT_GOAL := help
 .PHONY: help test test-all lint benchmark

@@ -8,8 +8,10 @@ taken through the whole release. Helpers to import live in helpers.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from helpers import (
@@ -37,40 +39,56 @@ SLOW_SUITE_SETS = {
 }
 
 
-# `make test` runs two pytest-xdist workers (--dist loadgroup). Tests that share an expensive fixture form one group,
-# so that it is built once; the heaviest groups go first, so that the workers finish together (serial runs keep
-# this order too). Everything else is grouped by module, whose fixtures it shares.
-HEAVY_GROUPS = ("digits", "publish", "text", "wine", "update", "readme", "none")
-SHARED_FIXTURE_GROUPS = {
-    "trained_digits": "digits",
-    "hostile_release": "digits",
-    "trained_wine": "wine",
-    "text_project": "text",
-    "none_project": "none",
+# `make test` runs two pytest-xdist workers. A work unit is a group of tests that share an expensive fixture, so that
+# it is built once; the heaviest units go first, so that the workers finish together. Serial runs keep this order
+# too. The groups come from node ids alone: pytest-xdist's own `xdist_group` marks do not reach its scheduler under
+# pytest 9, so `pytest_xdist_make_scheduler` below hands it `group_of`.
+HEAVY_GROUPS = ("digits", "publish", "examples", "wine", "readme", "update")
+MODULE_GROUPS = {
+    "test_answers": "digits",  # hostile_release, built on trained_digits
+    "test_page_browser": "digits",
+    "test_examples": "examples",  # none_project, text_project
+    "test_publish": "publish",  # its trained project
+    "test_update": "update",  # template versions and the minimum copier
+    "test_readme_commands": "readme",
+}
+TEST_GROUPS = {  # the tests of a module that go with another module's fixture
+    "test_the_tabular_examples_own_tests_pass": "wine",
+    "test_the_tabular_example_publishes_and_verifies": "wine",
 }
 
 
-def group_of(item: pytest.Item) -> str:
-    callspec = getattr(item, "callspec", None)
-    if item.module.__name__ == "test_generate" and callspec and "project" in callspec.params:
-        # An answer set's project is module-scoped: its tests stay together, with the trained checkpoint it releases.
-        return {"answers1": "wine", "answers3": "generate-answers3"}.get(callspec.id, "digits")
-    for fixture, group in SHARED_FIXTURE_GROUPS.items():
-        if fixture in item.fixturenames:
-            return group
-    module = item.module.__name__
-    return {"test_publish": "publish", "test_update": "update", "test_readme_commands": "readme"}.get(module, module)
+def group_of(nodeid: str) -> str:
+    """The work unit of a test: its answer set's trained checkpoint in test_generate.py, else its module's fixtures."""
+    path, _, name = nodeid.partition("::")
+    module = Path(path).stem
+    answer_set = re.search(r"\[(answers\d+)\]$", name)
+    if module == "test_generate" and answer_set:
+        return {"answers1": "wine", "answers3": module}.get(answer_set.group(1), "digits")
+    return TEST_GROUPS.get(name.partition("[")[0], MODULE_GROUPS.get(module, module))
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        """pytest-xdist's scope scheduling with `group_of` as the scope; units in collection order."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    config.option.loadscopereorder = False  # keep the heaviest-first order of the collection
+    return GroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
         if item.originalname == "test_generated_test_suite_passes" and callspec and callspec.id in SLOW_SUITE_SETS:
             item.add_marker(pytest.mark.slow)
-        item.add_marker(pytest.mark.xdist_group(group_of(item)))
     rank = {group: index for index, group in enumerate(HEAVY_GROUPS)}
-    items.sort(key=lambda item: rank.get(group_of(item), len(rank)))  # stable: collection order within a group
+    items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))  # stable within a group
 
 
 @pytest.fixture(scope="session")
