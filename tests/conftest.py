@@ -8,6 +8,7 @@ taken through the whole release. Helpers to import live in helpers.py.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +26,12 @@ from helpers import (
     render,
     run_release_pipeline,
 )
+
+# Two workers each start processes that use torch: one math thread per process keeps them from oversubscribing a
+# small machine's cores (idle OpenMP threads spin, burning the CPU time the other worker needs). An explicit setting
+# in the environment wins; the generated project's tests do the same (template/tests/conftest.py).
+for _threads in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
 # Answer sets of tests/test_generate.py whose project's own `make test` is in the slow tier (`make test-all`), and why
 # the fast tier loses no capability by it: their files, lint and release (cards, check-release, page) stay fast.
