@@ -52,9 +52,9 @@ def tool_render(root: Path, extra_yaml: str = "") -> subprocess.CompletedProcess
         "import json; from pathlib import Path\n"
         f"from {tools}.citation import bibtex, citation_cff\n"
         f"from {tools}.cli import run\n"
-        f"from {tools}.release_file import load_release, release_links\n"
-        "r = load_release(Path('.'))\n"
-        "print(json.dumps(run(lambda: {'cff': citation_cff(r, release_links(r)['model']), 'bibtex': bibtex(r)})))\n"
+        f"from {tools}.release_file import Release\n"
+        "r = Release.load(Path('.'))\n"
+        "print(json.dumps(run(lambda: {'cff': citation_cff(r, r.artifact_links['model']), 'bibtex': bibtex(r)})))\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     return subprocess.run(

@@ -25,7 +25,7 @@ from .gitrepo import (
 )
 from .publish import publish
 from .record import LOCK_FILE
-from .release_file import VERSION, load_release, normalized_version
+from .release_file import VERSION, Release, normalized_version
 from .stage import build_release
 
 RELEASE_LINE = re.compile(r"^version:[ \t]*\S.*$", re.M)
@@ -68,7 +68,7 @@ def release(root: Path, version: str, *, publish_after: bool = True, adopt: bool
     version = normalized_version(version or "") if VERSION.match(version or "") else None
     if version is None:
         raise UserError(f"VERSION={given!r} is not a version like 1.2.0; run make release VERSION=MAJOR.MINOR.PATCH")
-    current = load_release(root)["version"]
+    current = Release.load(root).version
     if Version(version) <= Version(str(current)):
         raise UserError(f"VERSION={version} is not newer than the current version {current}; pick a higher one")
     state = tree_state(root)

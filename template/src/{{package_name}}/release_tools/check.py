@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -214,8 +214,7 @@ def check_drift(root: Path, build: Path, inputs: StageInputs) -> Item:
     ) != dataset_card.read_text(encoding="utf-8"):
         problems.append("dataset card")
     space_readme = build / "demo" / "README.md"
-    # phase B: space.py takes the typed record
-    if not space_readme.is_file() or str(space_card(release.as_dict())) != space_readme.read_text(encoding="utf-8"):
+    if not space_readme.is_file() or str(space_card(release)) != space_readme.read_text(encoding="utf-8"):
         problems.append("demo Space card")
     if metrics.checkpoint_files is not None:
         for name, digest in metrics.checkpoint_files.items():
@@ -368,10 +367,8 @@ def check_task(release: Release, contract: Contract, dataset_card: DatasetCard) 
     return ok_or("pipeline_tag, tags, task categories and demo input agree", problems, tag)
 
 
-def fresh_metrics(release: Release | Mapping[str, Any]):
-    """Re-run metrics -> {(Hub metric type, metric name): value}, mapped exactly as the model card maps them. (A
-    mapping is accepted for verify.py, which does not read the typed record yet.)"""
-    release = Release.of(release)
+def fresh_metrics(release: Release) -> Callable[[dict[str, float], str | None], dict[tuple[str, str], float]]:
+    """Re-run metrics -> {(Hub metric type, metric name): value}, mapped exactly as the model card maps them."""
 
     def mapped(metrics: dict[str, float], split: str | None) -> dict[tuple[str, str], float]:
         fresh = Metrics.from_data({**metrics, "split": split})

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -64,11 +63,9 @@ def release_date(release: Release) -> str:
     return day.isoformat()
 
 
-def citation_model(release: Release | Mapping[str, Any]) -> dict[str, Any]:
+def citation_model(release: Release) -> dict[str, Any]:
     """What every citation says: the cited work (`kind`: article or software) and, for the paper, its arXiv id,
-    class and DOI. BibTeX and CITATION.cff render this and nothing else. (A mapping is accepted for page.py, which
-    does not read the typed record yet.)"""
-    release = Release.of(release)
+    class and DOI. BibTeX and CITATION.cff render this and nothing else."""
     arxiv, arxiv_class = release.arxiv_id, release.arxiv_class
     if arxiv_class is not None and not (isinstance(arxiv_class, str) and ARXIV_CLASS.match(arxiv_class)):
         raise UserError(
@@ -98,7 +95,7 @@ def citation_model(release: Release | Mapping[str, Any]) -> dict[str, Any]:
     return model
 
 
-def bibtex(release: Release | Mapping[str, Any]) -> str:
+def bibtex(release: Release) -> str:
     """The BibTeX entry: the paper (@article with its arXiv fields and DOI) or, before arXiv, the software (@misc)."""
     model = citation_model(release)
     paper = model["paper"]
@@ -128,9 +125,8 @@ def _cff_person(author: Author, *, contact: bool) -> dict[str, Any]:
     return person
 
 
-def citation_cff(release: Release | Mapping[str, Any], model_url: str) -> str:
+def citation_cff(release: Release, model_url: str) -> str:
     """CITATION.cff: the software (with its release date) and, once on arXiv, the paper as preferred-citation."""
-    release = Release.of(release)
     model = citation_model(release)
     cff: dict[str, Any] = {
         "cff-version": "1.2.0",

@@ -13,8 +13,8 @@ when page_url is set: without it the page may be served from the Space, its stat
 naming one of them canonical could be wrong.
 
 The HTML is templates/page.html.j2, which escapes every value; this module prepares what it shows: the Markdown
-subset of the abstract (Markup built from escaped pieces), the JSON-LD, the bar chart's geometry, links that are
-safe to follow, and numbers formatted for reading.
+subset of the abstract (Markup built from escaped pieces), the JSON-LD, the bar chart's geometry and links that are
+safe to follow. The results and speed tables are tables.py's, as the README and the model card show them.
 
 `make stage` rebuilds build/release/ whole and calls `build_page`, so the page is rebuilt with it.
 """
@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,16 @@ from PIL import Image
 
 from .citation import bibtex, citation_model
 from .cli import UserError, run
-from .files import atomic_directory, atomic_write_text, read_json_object, read_text
+from .files import atomic_directory, atomic_write_text, read_text
 from .gitrepo import TrackedTree
 from .lock import release_lock
-from .readme_blocks import metric_rows
-from .release_file import RELEASE_FILE, license_label, load_release, release_links
+from .release_file import RELEASE_FILE, Author, Release
+from .results import BENCHMARK_FILE, METRICS_FILE, Benchmark, Metrics
 from .social_image import NAME as SOCIAL_IMAGE
 from .social_image import SIZE as SOCIAL_SIZE
 from .social_image import alt_text, write_social_image
 from .space import page_space_card
+from .tables import Table, results_table, speed_table
 from .templating import escape, render
 
 PAGE_DIR = Path("build/release/page")
@@ -120,11 +122,6 @@ def markdown_to_text(text: str) -> str:
 # ---------------------------------------------------------------- inputs
 
 
-def read_results(root: Path, name: str, target: str) -> dict[str, Any]:
-    fix = f"run `{target}` to write it, then build the page again"
-    return read_json_object(root / "results" / name, fix, shown_as=f"results/{name}")
-
-
 def teaser_size(path: Path) -> tuple[int, int]:
     """Width and height, so the browser reserves the space before the image arrives."""
     try:
@@ -141,39 +138,49 @@ def tracked_input(tree: TrackedTree, relative: str) -> Path | None:
     return tree.file(relative)
 
 
-def load_page_inputs(root: Path, tree: TrackedTree | None = None) -> dict[str, Any]:
-    """Everything the page shows, read and checked before anything is written. Files of the project come from
-    what git tracks (`tree`); the results files were written by the code."""
-    tree = tree or TrackedTree(root)
-    tree.file(RELEASE_FILE)
-    release = load_release(root)
-    metrics = read_results(root, "metrics.json", "make eval")
-    if not metric_rows(metrics):
-        raise UserError("results/metrics.json holds no numeric metric; run `make eval` to write it")
-    benchmark = read_results(root, "benchmark.json", "make benchmark")
-    rows = benchmark.get("results")
-    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
-        raise UserError("results/benchmark.json: field 'results' is empty; run `make benchmark` again")
+@dataclass(frozen=True)
+class PageInputs:
+    """Everything the page shows, read and checked before anything is written."""
+
+    assets: dict[str, Path]  # style.css and page.js, as git tracks them
+    release: Release
+    metrics: Metrics
+    benchmark: Benchmark
+    abstract: str | None  # page/abstract.md's Markdown; None when absent or empty
+    teaser: Path | None
+    teaser_size: tuple[int, int] | None
+
+
+def page_inputs(tree: TrackedTree, release: Release, metrics: Metrics, benchmark: Benchmark) -> PageInputs:
+    """The page's own inputs (abstract, teaser, assets) from what git tracks, beside the records the caller read
+    (`make stage` reads release.yaml and the results once, for every artifact)."""
     abstract_path = tracked_input(tree, ABSTRACT)
     abstract = read_text(abstract_path, ABSTRACT) if abstract_path else ""
     teaser = next((path for path in (tracked_input(tree, name) for name in TEASERS) if path), None)
-    return {
-        "assets": {name: tree.file(f"{ASSETS}/{name}") for name in ASSET_FILES},
-        "release": release,
-        "metrics": metrics,
-        "benchmark": benchmark,
-        "abstract": abstract if markdown_paragraphs(abstract) else None,
-        "teaser": teaser,
-        "teaser_size": teaser_size(teaser) if teaser else None,
-    }
+    return PageInputs(
+        assets={name: tree.file(f"{ASSETS}/{name}") for name in ASSET_FILES},
+        release=release,
+        metrics=metrics,
+        benchmark=benchmark,
+        abstract=abstract if markdown_paragraphs(abstract) else None,
+        teaser=teaser,
+        teaser_size=teaser_size(teaser) if teaser else None,
+    )
 
 
-def page_notes(inputs: dict[str, Any]) -> list[str]:
+def load_page_inputs(root: Path) -> PageInputs:
+    """`make page`: release.yaml (as git tracks it) and the results the code wrote, then the page's own inputs."""
+    tree = TrackedTree(root)
+    tree.file(RELEASE_FILE)
+    return page_inputs(tree, Release.load(root), Metrics.load(root), Benchmark.load(root))
+
+
+def page_notes(inputs: PageInputs) -> list[str]:
     """One line per optional input that is missing: which file, and how to add it."""
     notes = []
-    if inputs["abstract"] is None:
+    if inputs.abstract is None:
         notes.append(f"{ABSTRACT} not found or empty; write the abstract there ({MARKDOWN_HELP}) and build again")
-    if inputs["teaser"] is None:
+    if inputs.teaser is None:
         notes.append(
             f"{TEASERS[0]} not found; the page shows a bar chart of results/metrics.json instead "
             f"(add {TEASERS[0]} or {TEASERS[1]} for your own figure)"
@@ -184,35 +191,35 @@ def page_notes(inputs: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- <head>
 
 
-def canonical_url(release: dict[str, Any]) -> str | None:
+def canonical_url(release: Release) -> str | None:
     """links.page_url, the address the researcher serves the page at; None when the page has no address of its own."""
-    return safe_url(release["links"].get("page_url"))
+    return safe_url(release.links.page_url)
 
 
-def shared_image_url(release: dict[str, Any], name: str) -> str:
+def shared_image_url(release: Release, name: str) -> str:
     """Where the published link preview lives; crawlers need an absolute URL. On the default Hub Space the
     file is served from the repository, elsewhere (links.page_url) beside index.html."""
     custom = canonical_url(release)
     if custom:
         return f"{custom.rstrip('/')}/{name}"
-    return f"{release_links(release)['page']}/resolve/main/{name}"
+    return f"{release.artifact_links['page']}/resolve/main/{name}"
 
 
-def meta_tags(release: dict[str, Any], image: str, image_alt: str) -> list[tuple[str, str, str]]:
+def meta_tags(release: Release, image: str, image_alt: str) -> list[tuple[str, str, str]]:
     """Search, social (Open Graph, X/Twitter) and Google Scholar (Highwire Press) metadata: (attribute, key, content)
     of each <meta> element, those without content left out."""
-    title, description = release["title"], release["description"]
+    title, description = release.title, release.description
     named = [("description", description), ("twitter:card", "summary_large_image")]
     named += [("twitter:title", title), ("twitter:description", description)]
     named += [("twitter:image", image), ("twitter:image:alt", image_alt)]
     named += [("citation_title", title)]
-    for author in release["authors"]:
-        named.append(("citation_author", author["name"]))
-        named.append(("citation_author_institution", author.get("affiliation")))
-    named.append(("citation_publication_date", str(release["year"])))
-    if release.get("arxiv_id"):
-        named += [("citation_arxiv_id", release["arxiv_id"])]
-        named += [("citation_pdf_url", f"https://arxiv.org/pdf/{release['arxiv_id']}")]
+    for author in release.authors:
+        named.append(("citation_author", author.name))
+        named.append(("citation_author_institution", author.affiliation))
+    named.append(("citation_publication_date", str(release.year)))
+    if release.arxiv_id:
+        named += [("citation_arxiv_id", release.arxiv_id)]
+        named += [("citation_pdf_url", f"https://arxiv.org/pdf/{release.arxiv_id}")]
     properties = [("og:title", title), ("og:description", description), ("og:type", "article")]
     properties += [("og:url", canonical_url(release)), ("og:image", image), ("og:image:type", "image/png")]
     properties += [("og:image:width", str(SOCIAL_SIZE[0])), ("og:image:height", str(SOCIAL_SIZE[1]))]
@@ -221,23 +228,23 @@ def meta_tags(release: dict[str, Any], image: str, image_alt: str) -> list[tuple
     return tags + [("property", key, value) for key, value in properties if value]
 
 
-def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str | None) -> Markup:
+def json_ld(release: Release, links: dict[str, str | None], abstract: str | None) -> Markup:
     """schema.org ScholarlyArticle, safe to embed in a <script> element (so Markup: HTML escapes would be read as
     part of the JSON there)."""
 
-    def person(author: dict[str, Any]) -> dict[str, Any]:
-        entry: dict[str, Any] = {"@type": "Person", "name": author["name"]}
-        if author.get("affiliation"):
-            entry["affiliation"] = {"@type": "Organization", "name": author["affiliation"]}
-        if author.get("orcid"):
-            entry["sameAs"] = f"https://orcid.org/{author['orcid']}"
+    def person(author: Author) -> dict[str, Any]:
+        entry: dict[str, Any] = {"@type": "Person", "name": author.name}
+        if author.affiliation:
+            entry["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+        if author.orcid:
+            entry["sameAs"] = f"https://orcid.org/{author.orcid}"
         return entry
 
     def work(kind: str, schema_type: str, name: str) -> dict[str, Any] | None:
         url = safe_url(links.get(kind))
         if not url:
             return None
-        entry = {"@type": schema_type, "name": f"{release['title']} ({name})", "url": url}
+        entry = {"@type": schema_type, "name": f"{release.title} ({name})", "url": url}
         return {**entry, "codeRepository": url} if schema_type == "SoftwareSourceCode" else entry
 
     # sameAs says "the same entity": only the paper itself (its arXiv page and DOI) is. The code, model and data
@@ -252,12 +259,12 @@ def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str
     data = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "name": release["title"],
-        "headline": release["title"],
-        "description": release["description"],
-        "abstract": markdown_to_text(abstract) if abstract else release["description"],
-        "author": [person(a) for a in release["authors"]],
-        "datePublished": str(release["year"]),
+        "name": release.title,
+        "headline": release.title,
+        "description": release.description,
+        "abstract": markdown_to_text(abstract) if abstract else release.description,
+        "author": [person(a) for a in release.authors],
+        "datePublished": str(release.year),
         "url": safe_url(links["page"]),
         "isBasedOn": [entry for entry in based_on if entry],
         "workExample": [demo] if demo else [],
@@ -273,19 +280,19 @@ def json_ld(release: dict[str, Any], links: dict[str, str | None], abstract: str
 # ---------------------------------------------------------------- <body>
 
 
-def author_entries(authors: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+def author_entries(authors: tuple[Author, ...]) -> tuple[list[dict[str, Any]], list[str]]:
     """Each author's name, affiliation number (when there is more than one affiliation) and contact links; and the
     affiliations in order of first appearance."""
-    affiliations = list(dict.fromkeys(a["affiliation"] for a in authors if a.get("affiliation")))
+    affiliations = list(dict.fromkeys(a.affiliation for a in authors if a.affiliation))
     entries = []
     for author in authors:
-        numbered = len(affiliations) > 1 and author.get("affiliation")
+        numbered = len(affiliations) > 1 and author.affiliation
         entries.append(
             {
-                "name": author["name"],
-                "number": affiliations.index(author["affiliation"]) + 1 if numbered else None,
-                "email": safe_url(f"mailto:{author['email']}", mailto=True) if author.get("email") else None,
-                "orcid": f"https://orcid.org/{author['orcid']}" if author.get("orcid") else None,
+                "name": author.name,
+                "number": affiliations.index(author.affiliation) + 1 if numbered else None,
+                "email": safe_url(f"mailto:{author.email}", mailto=True) if author.email else None,
+                "orcid": f"https://orcid.org/{author.orcid}" if author.orcid else None,
             }
         )
     return entries, affiliations
@@ -303,9 +310,9 @@ def metric_label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def bar_chart(metrics: dict[str, Any]) -> dict[str, Any]:
+def bar_chart(metrics: Metrics) -> dict[str, Any]:
     """The stand-in teaser: one horizontal bar per number in results/metrics.json, drawn to scale."""
-    rows = [(metric_label(name), value) for name, value in metric_rows(metrics)]
+    rows = [(metric_label(name), value) for name, value in metrics.values]
     top = max(1.0, *(value for _, value in rows))  # scores in [0, 1] keep a full-width scale
     # A narrow drawing, so its 15-unit text stays readable when a phone scales it down; labels get the room
     # their longest name needs (about 8.5 units a character).
@@ -322,7 +329,7 @@ def bar_chart(metrics: dict[str, Any]) -> dict[str, Any]:
     ]
     summary = ", ".join(f"{name} {value:.4f}" for name, value in rows)
     return {
-        "label": f"Bar chart of the {metrics.get('split', 'test')} results: {summary}",
+        "label": f"Bar chart of the {metrics.split_name} results: {summary}",
         "view_width": left + width + 70,
         "height": gap + len(rows) * (bar + gap),
         "left": left,
@@ -334,85 +341,70 @@ def bar_chart(metrics: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def table(caption: str, headers: list[str], rows: list[list[str]]) -> dict[str, Any]:
-    """A table whose first column heads its row (templates/page.html.j2 draws it)."""
-    return {"caption": caption, "headers": headers, "rows": rows}
+def captioned(table: Table, caption: str) -> dict[str, Any]:
+    """A table of tables.py (the one the README and the model card show) with the page's caption; its first
+    column heads its row (templates/page.html.j2 draws it)."""
+    return {"caption": caption, "headers": table.headers, "rows": table.rows}
 
 
-def number(value: Any, spec: str) -> str:
-    return format(value, spec) if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
+def results_caption(metrics: Metrics) -> str:
+    count = "–" if metrics.num_examples is None else f"{metrics.num_examples:,}"
+    return f"{metrics.split_name} split, {count} examples; from {METRICS_FILE}"
 
 
-def results_table(metrics: dict[str, Any]) -> dict[str, Any]:
-    split = str(metrics.get("split", "test"))
-    rows = [[metric_label(name), f"{value:.4f}"] for name, value in metric_rows(metrics)]
-    caption = f"{split} split, {number(metrics.get('num_examples'), ',')} examples; from results/metrics.json"
-    return table(caption, ["Metric", split], rows)
+def speed_caption(benchmark: Benchmark) -> str:
+    machine, torch_version = benchmark.machine or "unknown hardware", benchmark.libraries.get("torch", "?")
+    return f"On {machine} ({benchmark.device}), torch {torch_version}; from {BENCHMARK_FILE}"
 
 
-def speed_table(benchmark: dict[str, Any]) -> dict[str, Any]:
-    rows = [
-        [
-            number(r.get("batch_size"), "d"),
-            number(r.get("latency_ms_p50"), ".3f"),
-            number(r.get("latency_ms_p95"), ".3f"),
-            number(r.get("throughput_per_s"), ",.0f"),
-        ]
-        for r in benchmark["results"]
-    ]
-    hardware = benchmark.get("hardware") or {}
-    machine = hardware.get("gpu") or hardware.get("cpu") or "unknown hardware"
-    torch_version = (benchmark.get("libraries") or {}).get("torch", "?")
-    caption = f"On {machine} ({benchmark.get('device', '?')}), torch {torch_version}; from results/benchmark.json"
-    return table(caption, ["Batch size", "Latency p50 (ms)", "Latency p95 (ms)", "Items per second"], rows)
-
-
-def speed_note(benchmark: dict[str, Any]) -> str:
+def speed_note(benchmark: Benchmark) -> str:
     return (
-        f"{number(benchmark.get('parameters'), ',')} parameters; peak memory "
-        f"{number(benchmark.get('peak_memory_mb'), ',.1f')} MB ({benchmark.get('memory_measure', '?')})."
+        f"{benchmark.parameters:,} parameters; peak memory "
+        f"{benchmark.peak_memory_mb:,.1f} MB ({benchmark.memory_measure})."
     )
 
 
-def license_entries(release: dict[str, Any]) -> list[dict[str, str | None]]:
+def license_entries(release: Release) -> list[dict[str, str | None]]:
     """Code, model and data licenses; an `other` license links to its text when release.yaml gives a safe link."""
+    licenses = release.license
 
     def link(kind: str) -> str | None:
-        return safe_url(release["license"].get(f"{kind}_link")) if release["license"][kind] == "other" else None
+        custom = licenses.custom(kind)
+        return safe_url(custom[1]) if custom else None
 
     return [
-        {"kind": "Code", "label": release["license"]["code"], "link": None},
-        {"kind": "Model", "label": license_label(release, "model"), "link": link("model")},
-        {"kind": "Data", "label": license_label(release, "data"), "link": link("data")},
+        {"kind": "Code", "label": licenses.code, "link": None},
+        {"kind": "Model", "label": licenses.label("model"), "link": link("model")},
+        {"kind": "Data", "label": licenses.label("data"), "link": link("data")},
     ]
 
 
-def render_page(inputs: dict[str, Any]) -> str:
+def render_page(inputs: PageInputs) -> str:
     """The whole index.html: templates/page.html.j2 escapes every text from release.yaml and the abstract."""
-    release, metrics, benchmark = inputs["release"], inputs["metrics"], inputs["benchmark"]
-    links = release_links(release)
+    release, metrics, benchmark = inputs.release, inputs.metrics, inputs.benchmark
+    links = release.artifact_links
     image = shared_image_url(release, SOCIAL_IMAGE)
-    authors, affiliations = author_entries(release["authors"])
-    teaser = inputs["teaser"]
+    authors, affiliations = author_entries(release.authors)
+    teaser = inputs.teaser
     return render(
         PAGE_TEMPLATE,
         csp=CSP,
         release=release,
         meta=meta_tags(release, image, alt_text(release, metrics, teaser)),
         canonical=canonical_url(release),
-        json_ld=json_ld(release, links, inputs["abstract"]),
+        json_ld=json_ld(release, links, inputs.abstract),
         authors=authors,
         affiliations=affiliations,
-        venue=venue_entry(release["links"].get("venue")),
+        venue=venue_entry(release.links.venue),
         buttons=[(label, url) for kind, label in BUTTONS.items() if (url := safe_url(links.get(kind)))],
-        teaser={"src": teaser.name, "size": inputs["teaser_size"]} if teaser else None,
+        teaser={"src": teaser.name, "size": inputs.teaser_size} if teaser else None,
         chart=None if teaser else bar_chart(metrics),
-        split=metrics.get("split", "test"),
-        abstract=markdown_to_html(inputs["abstract"]) if inputs["abstract"] else None,
+        split=metrics.split_name,
+        abstract=markdown_to_html(inputs.abstract) if inputs.abstract else None,
         abstract_file=ABSTRACT,
         markdown_help=MARKDOWN_HELP,
-        results=results_table(metrics),
-        speed=speed_table(benchmark),
+        results=captioned(results_table(metrics), results_caption(metrics)),
+        speed=captioned(speed_table(benchmark), speed_caption(benchmark)),
         speed_note=speed_note(benchmark),
         bibtex=bibtex(release),
         licenses=license_entries(release),
@@ -422,16 +414,16 @@ def render_page(inputs: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- output
 
 
-def write_page(inputs: dict[str, Any], folder: Path) -> None:
+def write_page(inputs: PageInputs, folder: Path) -> None:
     """index.html, its assets, the teaser, the link preview, and the README.md that makes the folder a static Space."""
     os.chmod(folder, 0o755)  # a temporary directory is private; a web server needs to read the page
     atomic_write_text(folder / "index.html", render_page(inputs))
-    for name, source in inputs["assets"].items():
+    for name, source in inputs.assets.items():
         shutil.copyfile(source, folder / name)
-    if inputs["teaser"]:
-        shutil.copyfile(inputs["teaser"], folder / inputs["teaser"].name)
-    write_social_image(folder, inputs["release"], inputs["metrics"], inputs["teaser"])
-    atomic_write_text(folder / "README.md", str(page_space_card(inputs["release"])))
+    if inputs.teaser:
+        shutil.copyfile(inputs.teaser, folder / inputs.teaser.name)
+    write_social_image(folder, inputs.release, inputs.metrics, inputs.teaser)
+    atomic_write_text(folder / "README.md", str(page_space_card(inputs.release)))
 
 
 def build_page(root: Path = Path("."), out: Path | None = None) -> Path:

@@ -24,7 +24,7 @@ from .files import sha256_file
 from .gitrepo import TreeState, tree_state
 from .hub import client, hub_call, require_write, whoami
 from .record import LOCK_FILE, published_files
-from .release_file import load_release, release_tag
+from .release_file import Release
 from .stage import build_release
 
 KEPT_REMOTE = (".gitattributes",)  # managed by the Hub, never deleted
@@ -46,13 +46,13 @@ class Target:
         return local_files(self.folder)
 
 
-def release_targets(release: dict[str, Any], build: Path) -> list[Target]:
-    hub = release["hub"]
+def release_targets(release: Release, build: Path) -> list[Target]:
+    hub = release.hub
     return [
-        Target("dataset", hub["dataset"], "dataset", build / "dataset"),
-        Target("model", hub["model"], "model", build / "model"),
-        Target("demo", hub["demo"], "space", build / "demo", "gradio"),
-        Target("page", hub["page"], "space", build / "page", "static"),
+        Target("dataset", hub.dataset, "dataset", build / "dataset"),
+        Target("model", hub.model, "model", build / "model"),
+        Target("demo", hub.demo, "space", build / "demo", "gradio"),
+        Target("page", hub.page, "space", build / "page", "static"),
     ]
 
 
@@ -213,40 +213,38 @@ class Session:
     api: HfApi
     token: str
     identity: dict[str, Any]
-    release: dict[str, Any]
+    release: Release
     build: Path
     plans: list[RepoPlan]
     code: TreeState
 
     @property
     def tag(self) -> str:
-        return release_tag(self.release)
+        return self.release.tag
 
     def plan(self, key: str) -> RepoPlan:
         return next(p for p in self.plans if p.target.key == key)
 
 
-def require_rights(identity: dict[str, Any], release: dict[str, Any], targets: list[Target]) -> None:
+def require_rights(identity: dict[str, Any], release: Release, targets: list[Target]) -> None:
     """The token may write to hub.namespace and to the namespace of every repository of the release."""
-    for namespace in sorted({release["hub"]["namespace"], *(t.repo_id.split("/")[0] for t in targets)}):
+    for namespace in sorted({release.hub.namespace, *(t.repo_id.split("/")[0] for t in targets)}):
         require_write(identity, namespace)
 
 
 def open_session(root: Path, build: Path, *, need_write: bool) -> Session:
     api, token = client()
     identity = whoami(api, token)
-    release = load_release(root)
+    release = Release.load(root)
     targets = release_targets(release, build)
     if need_write:
         require_rights(identity, release, targets)
     for target in targets:
         if not target.folder.is_dir():
             raise UserError(f"{target.folder} is not staged; run make stage")
-    private = release["hub"]["visibility"] == "private"
+    private = release.hub.visibility == "private"
     known = published_files(root)
-    plans = [
-        plan_repo(api, token, t, release_tag(release), private, known.get((t.repo_type, t.repo_id))) for t in targets
-    ]
+    plans = [plan_repo(api, token, t, release.tag, private, known.get((t.repo_type, t.repo_id))) for t in targets]
     return Session(root, api, token, identity, release, build, plans, tree_state(root))
 
 
@@ -257,8 +255,7 @@ def tag_state(session: Session) -> str:
 
 
 def format_plan(session: Session) -> str:
-    release = session.release
-    lines = [f"Release {session.tag} of {release['title']!r}; code {session.code.describe()}"]
+    lines = [f"Release {session.tag} of {session.release.title!r}; code {session.code.describe()}"]
     if session.identity["role"] == "read":
         lines.append("note: the token is read-only; make publish will refuse until HF_TOKEN holds a write token")
     total_files = total_bytes = 0

@@ -35,8 +35,8 @@ from .hub import client, hub_call, whoami
 from .lock import release_lock
 from .plan import open_session, plan_release, release_targets, require_rights, tag_state
 from .preflight import require_clean, require_git_tag, require_ours, scan_for_token
-from .record import LOCK_FILE, fetch_record, lock_bytes, previous_model_commit, release_record, write_record
-from .release_file import load_release
+from .record import LOCK_FILE, fetch_record, previous_model_commit, release_record, write_record
+from .release_file import Release
 from .stage import BUILD, build_release
 from .transfer import (
     collect,
@@ -98,7 +98,7 @@ def _publish(root: Path, allow_dirty: bool, adopt: bool, say: Callable[[str], No
     if state == "partial":
         settle_half_tagged(session, say)
 
-    threshold = float(session.release["publish"]["large_folder_threshold_gb"]) * GB
+    threshold = (session.release.large_folder_threshold_gb or 0) * GB
     commits: dict[str, str] = {}
     model_commit = None
     for plan in session.plans:  # dataset, model, demo, page: each links only to ones already there
@@ -108,7 +108,7 @@ def _publish(root: Path, allow_dirty: bool, adopt: bool, say: Callable[[str], No
             model_commit = commits["model"] if made else previous_model_commit(session, plan)
     slug = collect(session, say)
     record = release_record(session, commits, slug, model_commit or commits["model"], items)
-    data = lock_bytes(record)
+    data = record.to_bytes()
     model_tip = send_record(session, data, commits["model"], say)
     revisions = {key: (model_tip if key == "model" else commit) for key, commit in commits.items()}
     tag_all(session, revisions, say)
@@ -130,7 +130,7 @@ def make_public(root: Path = Path("."), *, yes: bool = False, say: Callable[[str
     root = Path(root)
     api, token = client()
     identity = whoami(api, token)
-    release = load_release(root)
+    release = Release.load(root)
     targets = release_targets(release, root / BUILD)
     require_rights(identity, release, targets)
     wait_s = space_wait_s()

@@ -7,8 +7,6 @@ The tooling owns what is between the markers; everything else in README.md is th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
 
 from .citation import bibtex
 from .cli import UserError
@@ -52,12 +50,6 @@ def links_block(release: Release) -> str:
         ("Project page", f"[{hub.page}]({links['page']})"),
     ]
     return "| | |\n|---|---|\n" + "\n".join(f"| {name} | {value} |" for name, value in rows)
-
-
-def metric_rows(metrics: Metrics | Mapping[str, Any]) -> list[tuple[str, float]]:
-    """The numbers of results/metrics.json, in file order: every numeric field but counts (for page.py, which
-    still reads the file as a mapping: the record's `values`)."""
-    return list(Metrics.of(metrics).values)
 
 
 def results_block(metrics: Metrics) -> str:

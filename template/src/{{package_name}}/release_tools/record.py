@@ -11,26 +11,127 @@ record which repositories and files are its own.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from huggingface_hub import ModelCard
 
 from .checklist import Item
+from .cli import UserError
 from .files import atomic_write_bytes, sha256_file
 from .gitrepo import committed_versions
 from .hub import hub_call
+from .results import is_number
 
 if TYPE_CHECKING:  # plan imports this module, for the records of earlier releases
     from .plan import RepoPlan, Session
 
 LOCK_FILE = "release.lock.json"
 FORMAT = 2
+RESTORE = f"restore {LOCK_FILE} from git (make publish wrote it)"
 
 
-def lock_bytes(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
+@dataclass(frozen=True)
+class PublishedRepository:
+    """One repository of a release: the commit its tag is on and every file's sha256."""
+
+    id: str
+    type: str  # model, dataset or space
+    commit: str
+    tag: str
+    files: dict[str, str]  # path in the repository -> sha256
+
+
+@dataclass(frozen=True)
+class ReportedMetric:
+    """One entry of the model-index the release reported."""
+
+    type: str
+    name: str
+    value: float
+    split: str | None
+
+
+def _published(repo: Any) -> bool:
+    """A repository of the record: its id, type, commit and tag as text, and each file's sha256."""
+    if not isinstance(repo, dict) or not all(isinstance(repo.get(key), str) for key in ("id", "type", "commit", "tag")):
+        return False
+    files = repo.get("files")
+    return isinstance(files, dict) and all(isinstance(digest, str) for digest in files.values())
+
+
+def _reported(entry: Any) -> bool:
+    """An entry of the model-index: its Hub metric type and name, and the value."""
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) for key in ("type", "name")):
+        return False
+    return is_number(entry.get("value"))
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    """release.lock.json as the tooling reads it. `data` keeps the whole JSON object: the file is written from it,
+    and two records are the same release only when all of it agrees."""
+
+    version: str
+    tag: str
+    code_commit: str | None
+    code_dirty: bool
+    repositories: dict[str, PublishedRepository]  # by key: dataset, model, demo, page
+    model_index: tuple[ReportedMetric, ...]  # empty in records before format 2
+    data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def parse(cls, data: bytes, source: str = LOCK_FILE) -> ReleaseRecord:
+        """The record in `data`; its first problem is a one-line UserError naming `source`."""
+        try:
+            parsed = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise UserError(f"{source} is not valid JSON; {RESTORE}") from None
+        problems = cls.problems(parsed, source)
+        if problems:
+            raise UserError(problems[0])
+        return cls.from_data(parsed)
+
+    @staticmethod
+    def problems(data: Any, source: str = LOCK_FILE) -> list[str]:
+        """Every problem of a parsed record, each one line naming the field."""
+        if not isinstance(data, dict):
+            return [f"{source} must hold a JSON object; {RESTORE}"]
+        repositories, entries = data.get("repositories"), data.get("model_index", [])
+        right = {
+            "version": (isinstance(data.get("version"), str), "the version, e.g. 0.1.0"),
+            "tag": (isinstance(data.get("tag"), str), "the tag, e.g. v0.1.0"),
+            "code": (isinstance(data.get("code"), dict), "the code commit"),
+            "repositories": (isinstance(repositories, dict), "each repository with its files"),
+            "model_index": (isinstance(entries, list) and all(map(_reported, entries)), "the reported metrics"),
+        }
+        for key, repo in repositories.items() if isinstance(repositories, dict) else ():
+            right[f"repositories.{key}"] = (_published(repo), "id, type, commit, tag and each file's sha256")
+        return [f"{source}: field '{name}' must hold {what}; {RESTORE}" for name, (ok, what) in right.items() if not ok]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ReleaseRecord:
+        code = data.get("code") or {}
+        return cls(
+            version=data["version"],
+            tag=data["tag"],
+            code_commit=code.get("commit"),
+            code_dirty=bool(code.get("dirty")),
+            repositories={
+                key: PublishedRepository(repo["id"], repo["type"], repo["commit"], repo["tag"], dict(repo["files"]))
+                for key, repo in data["repositories"].items()
+            },
+            model_index=tuple(
+                ReportedMetric(e["type"], e["name"], float(e["value"]), e.get("split"))
+                for e in data.get("model_index", [])
+            ),
+            data=data,
+        )
+
+    def to_bytes(self) -> bytes:
+        """The file's bytes: indented JSON, UTF-8 text as it is, one newline at the end."""
+        return (json.dumps(self.data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def write_record(root: Path, data: bytes) -> None:
@@ -38,19 +139,17 @@ def write_record(root: Path, data: bytes) -> None:
     atomic_write_bytes(Path(root) / LOCK_FILE, data)
 
 
-def parse_record(data: bytes) -> dict[str, Any] | None:
+def parsed_or_none(data: bytes, source: str) -> ReleaseRecord | None:
+    """The record, or None for a file that is not one (an unreadable old record is no evidence either way)."""
     try:
-        record = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        return ReleaseRecord.parse(data, source)
+    except UserError:
         return None
-    if not isinstance(record, dict) or not isinstance(record.get("repositories"), dict):
-        return None
-    return record
 
 
 @dataclass(frozen=True)
 class LocalRecord:
-    record: dict[str, Any]
+    record: ReleaseRecord
     source: str  # "release.lock.json" (working tree) or "release.lock.json at <commit>"
     committed: bool
 
@@ -61,35 +160,36 @@ def local_records(root: Path) -> list[LocalRecord]:
     path = Path(root) / LOCK_FILE
     committed = list(committed_versions(root, LOCK_FILE))
     if path.is_file() and not path.is_symlink():
-        record = parse_record(path.read_bytes())
+        data = path.read_bytes()
+        record = parsed_or_none(data, LOCK_FILE)
         if record is not None:
-            found.append(LocalRecord(record, LOCK_FILE, any(data == path.read_bytes() for _, data in committed)))
+            found.append(LocalRecord(record, LOCK_FILE, any(version == data for _, version in committed)))
     for commit, data in committed:
-        record = parse_record(data)
+        source = f"{LOCK_FILE} at commit {commit[:12]}"
+        record = parsed_or_none(data, source)
         if record is not None:
-            found.append(LocalRecord(record, f"{LOCK_FILE} at commit {commit[:12]}", True))
+            found.append(LocalRecord(record, source, True))
     return found
 
 
 def record_of(root: Path, version: str) -> LocalRecord | None:
     """The local record of `version`: the working-tree file if it is that version, else the newest committed one."""
-    return next((r for r in local_records(root) if r.record.get("version") == version), None)
+    return next((r for r in local_records(root) if r.record.version == version), None)
 
 
 def published_files(root: Path) -> dict[tuple[str, str], set[str]]:
     """(repo type, repo id) -> every file path an earlier release of this project published there."""
     known: dict[tuple[str, str], set[str]] = {}
     for local in local_records(root):
-        for repo in local.record["repositories"].values():
-            if isinstance(repo, dict) and isinstance(repo.get("files"), dict):
-                files = set(repo["files"]) | ({LOCK_FILE} if repo.get("type") == "model" else set())
-                known.setdefault((str(repo.get("type")), str(repo.get("id"))), set()).update(files)
+        for repo in local.record.repositories.values():
+            files = set(repo.files) | ({LOCK_FILE} if repo.type == "model" else set())
+            known.setdefault((repo.type, repo.id), set()).update(files)
     return known
 
 
 def release_record(
     session: Session, commits: dict[str, str], collection: str, model_commit: str, checks: list[Item]
-) -> dict[str, Any]:
+) -> ReleaseRecord:
     """The record of this release: per repository the commit it is tagged on (the model: the content commit
     under the record's own commit) and every staged file's sha256, the model-index, and the checks that passed."""
     repositories = {}
@@ -107,18 +207,20 @@ def release_record(
         {"type": r.metric_type, "name": r.metric_name, "value": r.metric_value, "split": r.dataset_split}
         for r in card.data.eval_results or []
     ]
-    return {
+    release = session.release
+    data = {
         "format": FORMAT,
-        "title": session.release["title"],
-        "version": session.release["version"],
+        "title": release.title,
+        "version": release.version,
         "tag": session.tag,
-        "code": {"repository": session.release["links"]["code"], **session.code.as_record()},
+        "code": {"repository": release.links.code, **session.code.as_record()},
         "collection": collection,
         "repositories": repositories,
         "model_index": model_index,
         "checks": [item.name for item in checks if item.status == "ok"],
         "note": f"The model repository's tag points at the commit that adds {LOCK_FILE} on top of repositories.model.commit.",
     }
+    return ReleaseRecord.from_data(data)
 
 
 def previous_model_commit(session: Session, plan: RepoPlan) -> str:
@@ -127,12 +229,12 @@ def previous_model_commit(session: Session, plan: RepoPlan) -> str:
         return plan.head  # type: ignore[return-value]
     with hub_call(f"reading {LOCK_FILE} from {plan.target.repo_id}", session.token):
         path = session.api.hf_hub_download(plan.target.repo_id, LOCK_FILE, revision=plan.head)
-    try:
-        previous = json.loads(Path(path).read_text(encoding="utf-8"))["repositories"]["model"]
-    except (ValueError, KeyError, TypeError):
+    record = parsed_or_none(Path(path).read_bytes(), f"{LOCK_FILE} of {plan.target.repo_id}")
+    previous = record.repositories.get("model") if record else None
+    if previous is None:
         return plan.head  # type: ignore[return-value]
     ours = {p: sha256_file(f) for p, f in plan.target.files().items()}
-    return previous.get("commit") if previous.get("files") == ours else plan.head  # type: ignore[return-value]
+    return previous.commit if previous.files == ours else plan.head  # type: ignore[return-value]
 
 
 def fetch_record(session: Session, root: Path) -> None:
@@ -142,4 +244,6 @@ def fetch_record(session: Session, root: Path) -> None:
     model = session.plan("model")
     with hub_call(f"reading {LOCK_FILE} from {model.target.repo_id}", session.token):
         path = session.api.hf_hub_download(model.target.repo_id, LOCK_FILE, revision=session.tag)
-    write_record(root, Path(path).read_bytes())
+    data = Path(path).read_bytes()
+    ReleaseRecord.parse(data, f"{LOCK_FILE} of {model.target.repo_id}")  # a record, or one line saying why not
+    write_record(root, data)

@@ -282,22 +282,6 @@ def release_problems(data: Any, path: str = RELEASE_FILE) -> list[str]:
     return problems
 
 
-def load_release(root: Path = Path("."), name: str = RELEASE_FILE) -> dict[str, Any]:
-    """The checked release metadata as a mapping, with the version in its PEP 440 normal form. Readers take
-    `Release.load`; this mapping is what the modules not yet converted to the typed record read."""
-    path = Path(root) / name
-    if not path.is_file():
-        raise UserError(
-            f"{name} not found in {Path(root).resolve()}; it holds the release metadata, restore it from git"
-        )
-    data = parse_release_text(path.read_bytes(), name)
-    problems = release_problems(data, name)
-    if problems:
-        raise UserError(problems[0])
-    data["version"] = normalized_version(data["version"])
-    return data
-
-
 def hub_url(kind: str, repo_id: str) -> str:
     prefix = {"model": "", "dataset": "datasets/", "space": "spaces/"}[kind]
     return f"https://huggingface.co/{prefix}{repo_id}"
@@ -390,8 +374,8 @@ class ModelInfo:
 
 @dataclass(frozen=True)
 class Release:
-    """release.yaml, checked by `release_problems` and typed. `data` keeps the whole mapping: card templates and
-    modules not yet converted read it (`as_dict`), and it holds any field the researcher added."""
+    """release.yaml, checked by `release_problems` and typed. `data` keeps the whole mapping: the card templates
+    read it (`as_dict`), and it holds any field the researcher added."""
 
     title: str
     description: str
@@ -415,8 +399,18 @@ class Release:
 
     @classmethod
     def load(cls, root: Path = Path("."), name: str = RELEASE_FILE) -> Release:
-        """The checked release.yaml of `root`; the first problem is a one-line UserError."""
-        return cls.from_data(load_release(root, name))
+        """The checked release.yaml of `root`, with the version in its PEP 440 normal form; the first problem is a
+        one-line UserError."""
+        path = Path(root) / name
+        if not path.is_file():
+            raise UserError(
+                f"{name} not found in {Path(root).resolve()}; it holds the release metadata, restore it from git"
+            )
+        data = parse_release_text(path.read_bytes(), name)
+        problems = release_problems(data, name)
+        if problems:
+            raise UserError(problems[0])
+        return cls.from_data({**data, "version": normalized_version(data["version"])})
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Release:
@@ -459,11 +453,6 @@ class Release:
             data=dict(data),
         )
 
-    @classmethod
-    def of(cls, release: Release | Mapping[str, Any]) -> Release:
-        """The record itself, or one built from the mapping that modules not yet converted still pass."""
-        return release if isinstance(release, Release) else cls.from_data(release)
-
     def as_dict(self) -> dict[str, Any]:
         return self.data
 
@@ -477,26 +466,8 @@ class Release:
         return _artifact_links(self.arxiv_id, self.links.code, self.links.page_url, vars(self.hub))
 
 
-# The functions of the mapping era, for the modules that still pass one (page, space, publish, verify, the demo app).
-
-
-def metric_tolerance(release: Release | Mapping[str, Any]) -> float:
-    """How far a re-run metric may differ from the reported one: exact (0) unless release.yaml says otherwise."""
-    return Release.of(release).metric_tolerance
-
-
-def release_links(release: Release | Mapping[str, Any]) -> dict[str, str | None]:
-    if isinstance(release, Release):
-        return release.artifact_links
-    # The demo app passes release.yaml as parsed, unchecked (`make demo` runs before it is complete): only what the
-    # links need is read.
-    links = release.get("links") or {}
-    return _artifact_links(release.get("arxiv_id"), links.get("code"), links.get("page_url"), release["hub"])
-
-
-def release_tag(release: Release | Mapping[str, Any]) -> str:
-    return Release.of(release).tag
-
-
-def license_label(release: Release | Mapping[str, Any], kind: str) -> str:
-    return Release.of(release).license.label(kind)
+def release_links(data: Mapping[str, Any]) -> dict[str, str | None]:
+    """The six links from release.yaml as parsed, unchecked: the demo app reads the file so, since `make demo` runs
+    before it is complete; only what the links need is read. Everything else takes `Release.artifact_links`."""
+    links = data.get("links") or {}
+    return _artifact_links(data.get("arxiv_id"), links.get("code"), links.get("page_url"), data["hub"])

@@ -2,8 +2,9 @@
 """results/metrics.json and results/benchmark.json, the numbers the research code wrote, as typed records.
 
 `Metrics.load` and `Benchmark.load` read a file once and refuse it with one line naming the file, the field and the
-command that writes it again; every reader (staging, cards, README blocks, the check) takes the record. Each record
-keeps the whole file as `data`: the card templates read it, and it holds any field the research code added.
+command that writes it again; every reader (staging, the page, cards, README blocks, the check) takes the record.
+Each record keeps the whole file as `data`: the card templates read it, and it holds any field the research code
+added.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from .cli import UserError
 from .files import read_json_object
@@ -27,8 +28,34 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+Loaded = TypeVar("Loaded", bound="ResultsFile")
+
+
+class ResultsFile:
+    """What the results records share: `load` reads the file once and refuses it with its first problem."""
+
+    FILE: ClassVar[str]
+    COMMAND: ClassVar[str]  # the make target that writes the file
+
+    @classmethod
+    def load(cls: type[Loaded], root: Path = Path(".")) -> Loaded:
+        data = read_json_object(Path(root) / cls.FILE, f"run `{cls.COMMAND}` to write it", cls.FILE)
+        problems = cls.problems(data)
+        if problems:
+            raise UserError(problems[0])
+        return cls.from_data(data)
+
+    @staticmethod
+    def problems(data: Mapping[str, Any]) -> list[str]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_data(cls: type[Loaded], data: Mapping[str, Any]) -> Loaded:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class Metrics:
+class Metrics(ResultsFile):
     """results/metrics.json: the metric values (every numeric field but counts, in file order), the split they were
     computed on, and the checkpoint (folder, weights sha256, every file's sha256) that `make eval` evaluated."""
 
@@ -39,14 +66,8 @@ class Metrics:
     checkpoint_sha256: str | None = None
     checkpoint_files: dict[str, str] | None = None  # None: results written before every file was hashed
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def load(cls, root: Path = Path(".")) -> Metrics:
-        data = read_json_object(Path(root) / METRICS_FILE, "run `make eval` to write it", METRICS_FILE)
-        problems = cls.problems(data)
-        if problems:
-            raise UserError(problems[0])
-        return cls.from_data(data)
+    FILE: ClassVar[str] = METRICS_FILE
+    COMMAND: ClassVar[str] = "make eval"
 
     @staticmethod
     def problems(data: Mapping[str, Any]) -> list[str]:
@@ -75,11 +96,6 @@ class Metrics:
             checkpoint_files=dict(files) if isinstance(files, dict) else None,
             data=dict(data),
         )
-
-    @classmethod
-    def of(cls, metrics: Metrics | Mapping[str, Any]) -> Metrics:
-        """The record itself, or one built from the mapping that modules not yet converted still pass."""
-        return metrics if isinstance(metrics, Metrics) else cls.from_data(metrics)
 
     def as_dict(self) -> dict[str, Any]:
         return self.data
@@ -113,7 +129,7 @@ SPEED_FIELDS = ("batch_size", "latency_ms_p50", "latency_ms_p95", "throughput_pe
 
 
 @dataclass(frozen=True)
-class Benchmark:
+class Benchmark(ResultsFile):
     """results/benchmark.json: speed per batch size, the device and hardware it was measured on, parameters and
     peak memory."""
 
@@ -125,14 +141,8 @@ class Benchmark:
     hardware: dict[str, Any]
     libraries: dict[str, Any]
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def load(cls, root: Path = Path(".")) -> Benchmark:
-        data = read_json_object(Path(root) / BENCHMARK_FILE, "run `make benchmark` to write it", BENCHMARK_FILE)
-        problems = cls.problems(data)
-        if problems:
-            raise UserError(problems[0])
-        return cls.from_data(data)
+    FILE: ClassVar[str] = BENCHMARK_FILE
+    COMMAND: ClassVar[str] = "make benchmark"
 
     @staticmethod
     def problems(data: Mapping[str, Any]) -> list[str]:

@@ -10,9 +10,8 @@ a script it does not cover is better served by a teaser.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -76,9 +75,8 @@ def wrap(text: str, draw: ImageDraw.ImageDraw, face: Font, width: int, max_lines
     return [*lines[: max_lines - 1], last.rstrip() + " …"]
 
 
-def headline(metrics: Metrics | Mapping[str, Any]) -> tuple[str, str] | None:
+def headline(metrics: Metrics) -> tuple[str, str] | None:
     """The first number of results/metrics.json and where it comes from: ("accuracy 0.9633", "test split, …")."""
-    metrics = Metrics.of(metrics)
     if not metrics.values:
         return None
     name, value = metrics.headline
@@ -132,12 +130,9 @@ def fitted(teaser: Path) -> Image.Image:
     return image
 
 
-def write_social_image(
-    folder: Path, release: Release | Mapping[str, Any], metrics: Metrics | Mapping[str, Any], teaser: Path | None
-) -> Path:
-    """Write social.png into the page folder; the same inputs give the same bytes (no timestamp in the PNG). (Mappings
-    are accepted for page.py, which does not read the typed records yet.)"""
-    image = fitted(teaser) if teaser else card(Release.of(release), Metrics.of(metrics))
+def write_social_image(folder: Path, release: Release, metrics: Metrics, teaser: Path | None) -> Path:
+    """Write social.png into the page folder; the same inputs give the same bytes (no timestamp in the PNG)."""
+    image = fitted(teaser) if teaser else card(release, metrics)
     if not teaser:  # flat colours and antialiased text: a palette keeps the file a few tens of kilobytes
         image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     path = folder / NAME
@@ -145,9 +140,8 @@ def write_social_image(
     return path
 
 
-def alt_text(release: Release | Mapping[str, Any], metrics: Metrics | Mapping[str, Any], teaser: Path | None) -> str:
+def alt_text(release: Release, metrics: Metrics, teaser: Path | None) -> str:
     """What the preview shows, for og:image:alt and twitter:image:alt."""
-    release = Release.of(release)
     if teaser:
         return release.description
     result = headline(metrics)

@@ -27,7 +27,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 from .files import atomic_write_text, read_text
 from .gitrepo import TrackedTree
-from .release_file import license_label, release_links, release_tag
+from .release_file import Release
 from .templating import render
 
 APP = "demo/app.py"
@@ -61,58 +61,65 @@ def short_description(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def space_data(release: dict[str, Any], **fields: Any) -> SpaceCardData:
+def space_data(release: Release, **fields: Any) -> SpaceCardData:
     """Metadata both Spaces share (title, emoji, linked model and dataset), plus their own `fields`."""
     return SpaceCardData(
-        title=release["title"],
-        emoji=(release.get("demo") or {}).get("emoji", "🔢"),
+        title=release.title,
+        emoji=release.demo_emoji or "🔢",
         colorFrom="indigo",
         colorTo="blue",
-        models=[release["hub"]["model"]],
-        datasets=[release["hub"]["dataset"]],
-        short_description=short_description(release["description"]),
+        models=[release.hub.model],
+        datasets=[release.hub.dataset],
+        short_description=short_description(release.description),
         pinned=False,
         **fields,
     )
 
 
-def space_card(release: dict[str, Any]) -> SpaceCard:
-    links = release_links(release)
+def space_card(release: Release) -> SpaceCard:
     data = space_data(
         release,
         sdk="gradio",
         sdk_version=importlib.metadata.version("gradio"),
-        python_version=str((release.get("demo") or {}).get("python_version", "3.11")),
+        python_version=release.demo_python_version or "3.11",
         app_file="app.py",
-        license=release["license"]["model"],
+        license=release.license.model,
     )
     return SpaceCard(
         render(
             DEMO_CARD,
             card_data=data.to_yaml(),
-            description=release["description"],
-            tag=release_tag(release),
-            model_repo=release["hub"]["model"],
-            links=links,
-            weights_license=license_label(release, "model"),
+            description=release.description,
+            tag=release.tag,
+            model_repo=release.hub.model,
+            links=release.artifact_links,
+            weights_license=release.license.label("model"),
         )
     )
 
 
-def page_space_card(release: dict[str, Any]) -> SpaceCard:
+def page_space_card(release: Release) -> SpaceCard:
     """The project page is served as a static Space: its README.md says so (sdk: static, app_file index.html)."""
-    links = release_links(release)
-    license_id = CODE_LICENSE_IDS.get(release["license"]["code"], "other")
+    license_id = CODE_LICENSE_IDS.get(release.license.code, "other")
     data = space_data(release, sdk="static", app_file="index.html", license=license_id)
-    return SpaceCard(render(PAGE_CARD, card_data=data.to_yaml(), links=links))
+    return SpaceCard(render(PAGE_CARD, card_data=data.to_yaml(), links=release.artifact_links))
 
 
 TOOLS = Path(__file__).parent.name  # release_tools, this subpackage of the research package
 # `release_tools.x` anywhere (an import, or importlib.import_module("<package>.release_tools.x")), and `from
 # <package>.release_tools import x, y`; inside the tooling, `from .x import ...` and `from . import x, y`.
 TOOL_NAME = re.compile(rf"\b{TOOLS}\.(\w+)")
-FROM_TOOLS = re.compile(rf"^\s*from\s+[\w.]*\b{TOOLS}\s+import\s+\(?([\w\s,]+)", re.M)
-RELATIVE = re.compile(r"^\s*from\s+\.(\w*)\s+import\s+\(?([\w\s,]+)", re.M)
+# What an import statement imports: a parenthesised list (over any number of lines) or the rest of its line (with
+# backslash continuations), never the next statement.
+IMPORTED = r"import[ \t]*(?:\(([^)]*)\)|((?:[^\n#(\\]|\\\n)*))"
+FROM_TOOLS = re.compile(rf"^[ \t]*from[ \t]+[\w.]*\b{TOOLS}[ \t]+{IMPORTED}", re.M)
+RELATIVE = re.compile(rf"^[ \t]*from[ \t]+\.(\w*)[ \t]+{IMPORTED}", re.M)
+
+
+def imported_names(parenthesised: str, single_line: str) -> set[str]:
+    """The names of one `from ... import` (`x as y` is x), comments and line breaks left out."""
+    text = re.sub(r"#[^\n]*", "", parenthesised or single_line).replace("\\\n", " ")
+    return {item.split()[0] for item in text.split(",") if item.strip()}
 
 
 def tool_modules(tree: TrackedTree, tools_dir: str, sources: list[str]) -> set[str]:
@@ -126,17 +133,17 @@ def tool_modules(tree: TrackedTree, tools_dir: str, sources: list[str]) -> set[s
         relative = queue.pop()
         text = read_text(tree.file(relative), relative)
         names = set(TOOL_NAME.findall(text))
-        names |= {n.strip() for group in FROM_TOOLS.findall(text) for n in group.split(",")}
+        names |= {n for found in FROM_TOOLS.findall(text) for n in imported_names(*found)}
         if relative.startswith(tools_dir + "/"):
-            for module, imported in RELATIVE.findall(text):
-                names |= {module} if module else {n.strip() for n in imported.split(",")}
+            for module, *imported in RELATIVE.findall(text):
+                names |= {module} if module else imported_names(*imported)
         for name in (names & available) - wanted:
             wanted.add(name)
             queue.append(f"{tools_dir}/{name}.py")
     return wanted & available
 
 
-def stage_space(tree: TrackedTree, release: dict[str, Any], target: Path, examples: list[Path]) -> None:
+def stage_space(tree: TrackedTree, release: Release, target: Path, examples: list[Path]) -> None:
     """Write the demo Space into `target` (a fresh directory inside the release staging area): the app and the
     code it imports as git tracks them, release.yaml, the example inputs `make data` recorded, and the card."""
     try:
@@ -147,7 +154,7 @@ def stage_space(tree: TrackedTree, release: dict[str, Any], target: Path, exampl
     if not tree.has(APP):
         tree.file(APP)  # one line: missing, or not tracked
     demo = tree.copy_folder("demo", target)  # app.py (the template's wiring), ui.py (what it shows), their assets
-    package = release["package"]
+    package = release.package
     tools_dir = f"src/{package}/{TOOLS}"
     code = [r for r in tree.under(f"src/{package}") if not r.startswith(tools_dir + "/") and not r.endswith(".pyc")]
     if not code:

@@ -30,7 +30,7 @@ from .files import atomic_directory, atomic_write_text, read_text, sha256_file
 from .gitrepo import TrackedTree, refuse_links
 from .lock import release_lock
 from .manifest import read_manifest, verified_file
-from .page import load_page_inputs, page_notes, write_page
+from .page import page_inputs, page_notes, write_page
 from .readme_blocks import render_readme
 from .release_file import RELEASE_FILE, Release
 from .results import BENCHMARK_FILE, METRICS_FILE, Benchmark, Metrics
@@ -211,19 +211,19 @@ def build_release(
             tree.file(template)
         inputs = inputs or load_inputs(root, tree)
         release = inputs.release
-        page_inputs = load_page_inputs(root, tree)  # phase B: page.py takes the records read here
+        page = page_inputs(tree, release, inputs.metrics, inputs.benchmark)
         with atomic_directory(out) as staging:
             stage_model(inputs, staging / "model", root)
             stage_dataset(inputs, staging / "dataset", root)
-            stage_space(tree, release.as_dict(), staging / "demo", staged_examples(inputs, root))
+            stage_space(tree, release, staging / "demo", staged_examples(inputs, root))
             (staging / "page").mkdir()
-            write_page(page_inputs, staging / "page")
+            write_page(page, staging / "page")
             stage_license_file(tree, release, "model", staging / "model")
             stage_license_file(tree, release, "data", staging / "dataset")
             atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(tree, release, inputs.metrics))
         if documents:
             render_documents(root, release, inputs.metrics, inputs.benchmark)
-    for note in page_notes(page_inputs):
+    for note in page_notes(page):
         print(f"note: {note}", file=sys.stderr)
     return out
 

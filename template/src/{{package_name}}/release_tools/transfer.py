@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from typing import Any
 
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 from huggingface_hub.errors import HfHubHTTPError
@@ -23,6 +22,7 @@ from .gitrepo import create_tag, tag_commit
 from .hub import hub_call
 from .plan import OUR_COMMIT, RepoPlan, Session, Target, compare, git_blob_sha1_of, remote_files
 from .record import LOCK_FILE
+from .release_file import Release
 
 SPACE_WAIT_S = 900.0  # how long make release-public waits for the demo Space to run again; SPACE_WAIT_S overrides
 SPACE_STARTING = {"BUILDING", "RUNNING_BUILDING", "APP_STARTING", "RUNNING_APP_STARTING"}  # on its way to RUNNING
@@ -38,7 +38,7 @@ def commit_message(session: Session) -> tuple[str, str]:
     code = session.code
     title = f"Release {session.tag} (code {code.describe()})"
     description = (
-        f"{session.release['title']}\n\nCode: {session.release['links']['code']} at {code.commit}"
+        f"{session.release.title}\n\nCode: {session.release.links.code} at {code.commit}"
         + ("\nThe working tree had uncommitted changes (ALLOW_DIRTY=1)." if code.dirty else "")
         + "\nPublished with make publish."
     )
@@ -118,17 +118,17 @@ def collect(session: Session, say: Callable[[str], None]) -> str:
     release, api = session.release, session.api
     with hub_call("creating the collection", session.token):
         collection = api.create_collection(
-            release["title"][:59],
-            namespace=release["hub"]["namespace"],
-            description=release["description"][:149],
-            private=release["hub"]["visibility"] == "private",
+            release.title[:59],
+            namespace=release.hub.namespace,
+            description=release.description[:149],
+            private=release.hub.visibility == "private",
             exists_ok=True,
         )
         present = {(item.item_type, item.item_id) for item in collection.items}
         for item_type, item_id in [(p.target.repo_type, p.target.repo_id) for p in session.plans]:
             if (item_type, item_id) not in present:
                 api.add_collection_item(collection.slug, item_id, item_type, exists_ok=True)
-    paper = str(release.get("arxiv_id") or "").split("v")[0]
+    paper = (release.arxiv_id or "").split("v")[0]
     if paper and ("paper", paper) not in present:
         try:  # the Hub lists a paper only once it has indexed it; a missing paper must not block the release
             api.add_collection_item(collection.slug, paper, "paper", exists_ok=True)
@@ -225,7 +225,7 @@ def tag_code(session: Session, say: Callable[[str], None]) -> None:
 
 
 def open_to_public(
-    api: HfApi, token: str, release: dict[str, Any], targets: list[Target], say: Callable[[str], None]
+    api: HfApi, token: str, release: Release, targets: list[Target], say: Callable[[str], None]
 ) -> list[str]:
     """Make every repository of the release and its collection public; returns the repositories opened."""
     done = []
@@ -236,7 +236,7 @@ def open_to_public(
         done.append(t.repo_id)
     with hub_call("making the collection public", token):
         collection = api.create_collection(
-            release["title"][:59], namespace=release["hub"]["namespace"], exists_ok=True, private=True
+            release.title[:59], namespace=release.hub.namespace, exists_ok=True, private=True
         )
         api.update_collection_metadata(collection.slug, private=False)
     say(f"✓ collection {collection.slug} is public")

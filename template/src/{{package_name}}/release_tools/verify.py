@@ -18,7 +18,6 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from huggingface_hub import DatasetCard, ModelCard, snapshot_download
 from huggingface_hub.errors import RevisionNotFoundError
@@ -31,8 +30,8 @@ from .files import sha256_file
 from .gitrepo import commit_exists, tag_commit
 from .hub import client, hub_call
 from .plan import KEPT_REMOTE, local_files
-from .record import LOCK_FILE, parse_record, record_of
-from .release_file import load_release, metric_tolerance, normalized_version
+from .record import LOCK_FILE, ReleaseRecord, parsed_or_none, record_of
+from .release_file import Release, normalized_version
 
 ORDER = ("dataset", "model", "demo", "page")
 
@@ -58,7 +57,7 @@ def downloaded_files(folder: Path) -> dict[str, Path]:
     return {path: file for path, file in local_files(folder).items() if path not in KEPT_REMOTE}
 
 
-def file_problems(kind: str, folder: Path, recorded: dict[str, str], local: dict[str, Any]) -> list[str]:
+def file_problems(kind: str, folder: Path, recorded: dict[str, str], local: ReleaseRecord) -> list[str]:
     found = downloaded_files(folder)
     lock = found.pop(LOCK_FILE, None) if kind == "model" else None
     problems = [f"{kind} {path} is not in the release record" for path in sorted(set(found) - set(recorded))]
@@ -69,9 +68,10 @@ def file_problems(kind: str, folder: Path, recorded: dict[str, str], local: dict
         if sha256_file(found[path]) != recorded[path]
     ]
     if kind == "model":
+        remote = parsed_or_none(lock.read_bytes(), f"model {LOCK_FILE}") if lock is not None else None
         if lock is None:
             problems.append(f"model has no {LOCK_FILE} at the tag")
-        elif parse_record(lock.read_bytes()) != local:
+        elif remote is None or remote.data != local.data:  # all of the record agrees, not only what is read here
             problems.append(f"model {LOCK_FILE} at the tag differs from the local release record")
     return problems
 
@@ -82,8 +82,8 @@ def verify(
     tolerance: float | None = None,
     say: Callable[[str], None] = print,
 ) -> bool:
-    release = load_release(root)
-    version_text = version or release["version"]
+    release = Release.load(root)
+    version_text = version or release.version
     version = normalized_version(version_text)
     if version is None:
         raise UserError(f"VERSION={version_text!r} is not a version like 0.1.0")
@@ -107,34 +107,34 @@ def verify(
         report(False, f"{LOCK_FILE} is not committed yet: commit it so the record stays with the code", warn=True)
     check_code(root, record, tag, report)
     _, token = client()
-    repositories = record["repositories"]
+    repositories = record.repositories
     with tempfile.TemporaryDirectory(prefix="verify-release-") as tmp:
         cache = Path(tmp)
         say("downloading the four repositories at the tag into an empty cache")
         folders: dict[str, Path] = {}
         for key in ORDER:
             repo = repositories.get(key)
-            if not isinstance(repo, dict):
+            if repo is None:
                 report(False, f"the release record has no {key} repository")
                 continue
-            folder, commit = download(repo["id"], repo["type"], tag, cache, token)
+            folder, commit = download(repo.id, repo.type, tag, cache, token)
             if folder is None:
-                report(False, f"{repo['type']} {repo['id']} has no tag {tag}")
+                report(False, f"{repo.type} {repo.id} has no tag {tag}")
                 continue
-            problems = file_problems(key, folder, repo["files"], record)
-            if key != "model" and commit != repo["commit"]:
-                problems.append(f"the tag is on commit {commit[:12]}, the record says {str(repo['commit'])[:12]}")
+            problems = file_problems(key, folder, repo.files, record)
+            if key != "model" and commit != repo.commit:
+                problems.append(f"the tag is on commit {commit[:12]}, the record says {repo.commit[:12]}")
             report(
                 not problems,
-                "; ".join(problems) or f"{key}: every file at {tag} matches the record ({len(repo['files'])} files)",
+                "; ".join(problems) or f"{key}: every file at {tag} matches the record ({len(repo.files)} files)",
             )
             folders[key] = folder
         if failures:
             say("✗ the release's code is not run: what was downloaded is not what the record describes")
             return finish(tag, failures, say)
-        expected = expected_from(record, folders, tolerance if tolerance is not None else metric_tolerance(release))
+        expected = expected_from(record, folders, tolerance if tolerance is not None else release.metric_tolerance)
         release_folders = Folders(folders["model"], folders["dataset"], folders["demo"])
-        for item in check_behaviour(release["package"], release_folders, expected, fresh_metrics(release)):
+        for item in check_behaviour(release.package, release_folders, expected, fresh_metrics(release)):
             report(
                 item.status != "fail",
                 item.name + (f" — {item.detail}" if item.detail else ""),
@@ -143,14 +143,13 @@ def verify(
     return finish(tag, failures, say)
 
 
-def check_code(root: Path, record: dict[str, Any], tag: str, report: Callable[..., None]) -> None:
+def check_code(root: Path, record: ReleaseRecord, tag: str, report: Callable[..., None]) -> None:
     """The record's code commit exists in this repository, and git's tag of the version points at it."""
-    code = record.get("code") or {}
-    commit = str(code.get("commit") or "")
+    commit = record.code_commit or ""
     if not commit_exists(root, commit):
         report(False, f"code commit {commit[:12] or 'none'} of the record is not in this git repository")
         return
-    if code.get("dirty"):
+    if record.code_dirty:
         report(
             False,
             f"code {commit[:12]} (published from a tree with uncommitted changes, so no commit holds that exact code)",
@@ -169,12 +168,12 @@ def check_code(root: Path, record: dict[str, Any], tag: str, report: Callable[..
         report(True, f"code commit {commit[:12]} carries git tag {tag}")
 
 
-def expected_from(record: dict[str, Any], folders: dict[str, Path], tolerance: float) -> Expected:
+def expected_from(record: ReleaseRecord, folders: dict[str, Path], tolerance: float) -> Expected:
     """The numbers to reproduce: the record's model-index (records before format 2: the verified model card's)."""
-    entries = record.get("model_index")
-    if isinstance(entries, list) and entries:
-        metrics = {(e["type"], e["name"]): float(e["value"]) for e in entries}
-        split = entries[0].get("split")
+    entries = record.model_index
+    if entries:
+        metrics = {(e.type, e.name): e.value for e in entries}
+        split = entries[0].split
     else:
         results = ModelCard.load(folders["model"] / "README.md").data.eval_results or []
         metrics = {(r.metric_type, r.metric_name): r.metric_value for r in results}
