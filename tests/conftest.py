@@ -50,7 +50,7 @@ SLOW_SUITE_SETS = {
 # it is built once; the heaviest units go first, so that the workers finish together. Serial runs keep this order
 # too. The groups come from node ids alone: pytest-xdist's own `xdist_group` marks do not reach its scheduler under
 # pytest 9, so `pytest_xdist_make_scheduler` below hands it `group_of`.
-HEAVY_GROUPS = ("digits", "publish", "examples", "wine", "readme", "update")
+HEAVY_GROUPS = ("publish", "digits", "examples", "suite", "wine", "readme", "update")
 MODULE_GROUPS = {
     "test_answers": "digits",  # hostile_release, built on trained_digits
     "test_page_browser": "digits",
@@ -71,6 +71,8 @@ def group_of(nodeid: str) -> str:
     module = Path(path).stem
     answer_set = re.search(r"\[(answers\d+)\]$", name)
     if module == "test_generate" and answer_set:
+        if name.startswith("test_generated_test_suite_passes"):
+            return "suite"  # the generated project's own tests build their own release: a unit of their own
         return {"answers1": "wine", "answers3": module}.get(answer_set.group(1), "digits")
     return TEST_GROUPS.get(name.partition("[")[0], MODULE_GROUPS.get(module, module))
 
