@@ -3,8 +3,9 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 BASE_PYTHON ?= python3
 PYTEST_ARGS ?=
-# pytest-xdist workers; tests/conftest.py keeps the tests that share an expensive fixture on one worker.
-WORKERS ?= 2
+# pytest-xdist workers (three keep two cores busy while tests wait on servers and subprocesses); tests/conftest.py
+# keeps the tests that share an expensive fixture on one worker.
+WORKERS ?= 3
 PYTEST_PARALLEL = $(if $(filter-out 0 1,$(WORKERS)),-n $(WORKERS))
 
 .DEFAULT_GOAL := help

@@ -27,8 +27,8 @@ from helpers import (
     run_release_pipeline,
 )
 
-# Two workers each start processes that use torch: one math thread per process keeps them from oversubscribing a
-# small machine's cores (idle OpenMP threads spin, burning the CPU time the other worker needs). An explicit setting
+# Several workers each start processes that use torch: one math thread per process keeps them from oversubscribing a
+# small machine's cores (idle OpenMP threads spin, burning the CPU time the other workers need). An explicit setting
 # in the environment wins; the generated project's tests do the same (template/tests/conftest.py).
 for _threads in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_threads, "1")
@@ -46,9 +46,9 @@ SLOW_SUITE_SETS = {
 }
 
 
-# `make test` runs two pytest-xdist workers. A work unit is a group of tests that share an expensive fixture, so that
-# it is built once; the heaviest units go first, so that the workers finish together. Serial runs keep this order
-# too. The groups come from node ids alone: pytest-xdist's own `xdist_group` marks do not reach its scheduler under
+# `make test` runs three pytest-xdist workers (WORKERS in the Makefile). A work unit is a group of tests that share
+# an expensive fixture, so that it is built once; the heaviest units go first, so that the workers finish together.
+# Serial runs keep this order too. The groups come from node ids alone: pytest-xdist's own `xdist_group` marks do not reach its scheduler under
 # pytest 9, so `pytest_xdist_make_scheduler` below hands it `group_of`.
 HEAVY_GROUPS = ("publish", "digits", "examples", "suite", "wine", "readme", "update")
 MODULE_GROUPS = {

@@ -271,9 +271,11 @@ def test_the_package_publishes_and_verifies(text_project: SimpleNamespace, tmp_p
 
 def test_the_tabular_examples_own_tests_pass(trained_wine: Path, tmp_path: Path) -> None:
     """The wine example's tests/example in a copy of the shared trained project (the template-owned tests around them
-    run with the default answers' whole suite in test_generate.py; this one's whole suite is in the slow tier)."""
+    run with the default answers' whole suite in test_generate.py; this one's whole suite is in the slow tier). Its
+    demo test is left to the slow tier too: it needs the whole release built, and the fast tier's check-release of
+    the tabular answers already has the staged demo answer an example as the model does."""
     root = shutil.copytree(trained_wine, tmp_path / "wine", symlinks=True)
-    done = make(root, "test", "ARGS=tests/example")
+    done = make(root, "test", "ARGS=tests/example --ignore=tests/example/test_research_demo.py")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert re.search(r"\d+ passed", done.stdout) and " failed" not in done.stdout, done.stdout[-2000:]
 
