@@ -50,7 +50,7 @@ SLOW_SUITE_SETS = {
 # an expensive fixture, so that it is built once; the heaviest units go first, so that the workers finish together.
 # Serial runs keep this order too. The groups come from node ids alone: pytest-xdist's own `xdist_group` marks do not reach its scheduler under
 # pytest 9, so `pytest_xdist_make_scheduler` below hands it `group_of`.
-HEAVY_GROUPS = ("publish", "digits", "examples", "suite", "wine", "readme", "update")
+HEAVY_GROUPS = ("suite", "publish", "digits", "readme", "examples", "wine", "update")
 MODULE_GROUPS = {
     "test_answers": "digits",  # hostile_release, built on trained_digits
     "test_page_browser": "digits",
