@@ -50,7 +50,7 @@ SLOW_SUITE_SETS = {
 # an expensive fixture, so that it is built once; the heaviest units go first, so that the workers finish together.
 # Serial runs keep this order too. The groups come from node ids alone: pytest-xdist's own `xdist_group` marks do not reach its scheduler under
 # pytest 9, so `pytest_xdist_make_scheduler` below hands it `group_of`.
-HEAVY_GROUPS = ("suite", "publish", "publish-b", "digits", "readme", "examples", "wine", "update")
+HEAVY_GROUPS = ("suite", "publish", "digits", "readme", "examples", "wine", "update")
 MODULE_GROUPS = {
     "test_answers": "digits",  # hostile_release, built on trained_digits
     "test_page_browser": "digits",
@@ -59,18 +59,9 @@ MODULE_GROUPS = {
     "test_update": "update",  # template versions and the minimum copier
     "test_readme_commands": "readme",
 }
-TEST_GROUPS = {  # the tests of a module that go with another module's fixture, or in a second unit of their own
+TEST_GROUPS = {  # the tests of a module that go with another module's fixture
     "test_the_tabular_examples_own_tests_pass": "wine",
     "test_the_tabular_example_publishes_and_verifies": "wine",
-    # test_publish.py is the longest module: half of it (by time) is a second unit, which trains its own copy of the
-    # published project on another worker.
-    "test_a_published_version_never_changes_and_release_bumps_it": "publish-b",
-    "test_verify_release_trusts_the_local_record_not_the_hub": "publish-b",
-    "test_uploads_above_the_threshold_take_the_resumable_path": "publish-b",
-    "test_a_foreign_commit_between_two_parts_is_caught_and_nothing_is_tagged": "publish-b",
-    "test_an_upload_failing_after_every_retry_is_one_line": "publish-b",
-    "test_a_publish_killed_at_any_moment_is_completed_by_the_next": "publish-b",
-    "test_release_public_says_in_one_line_when_the_demo_never_runs": "publish-b",
 }
 
 
