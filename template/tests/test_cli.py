@@ -38,3 +38,10 @@ def test_missing_environment_is_explained(tmp_path: Path) -> None:
     done = make(ROOT, "data", venv=tmp_path / "nope")
     assert done.returncode != 0
     assert "run make setup, or pass VENV=" in done.stderr
+
+
+def test_make_cards_is_the_old_name_of_make_stage() -> None:
+    """Kept for one template version: it says the new name and runs `make stage` (shown here without running)."""
+    done = make(ROOT, "-n", "cards")
+    assert done.returncode == 0, done.stderr
+    assert "make cards is now make stage" in done.stdout and ".release_tools.stage" in done.stdout, done.stdout
