@@ -67,6 +67,13 @@ def project_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def linked_file_exists(root: Path, link: str) -> bool:
+    try:
+        return (root / link).is_file()
+    except OSError:  # a name the file system cannot hold (too long, say) names no file
+        return False
+
+
 def check_licenses(data: Mapping[str, Any], root: Path) -> Item:
     """release.yaml's licenses, on the mapping as written: this item is shown even when other fields are invalid."""
     problems = [p for p in release_problems(data) if "'license." in p]
@@ -74,8 +81,8 @@ def check_licenses(data: Mapping[str, Any], root: Path) -> Item:
     for kind in ("model", "data"):
         link = lic.get(f"{kind}_link")
         if lic.get(kind) == "other" and isinstance(link, str) and not link.startswith("http"):
-            if (root / link).is_file():
-                continue
+            if any(f"'license.{kind}_link'" in problem for problem in problems) or linked_file_exists(root, link):
+                continue  # not a file name (said above), or the license text is there
             problems.append(
                 f"license.{kind}_link names {link}, which does not exist; add the license text there or link a URL"
             )
