@@ -444,7 +444,7 @@ def test_skip_patterns_cover_the_researchers_files(tmp_path: Path) -> None:
     )
     files = [p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()]
     researcher = re.compile(
-        rf"^(release\.yaml|configs/.*|cards/.*\.md\.j2|page/.*|src/{PACKAGE}/(?!release_tools/).*|demo/ui\.py|tests/example/.*)$"
+        rf"^(release\.yaml|configs/.*|cards/.*\.md\.j2|page/.*|src/{PACKAGE}/(?!release_tools/).*|demo/ui\.py|tests/example/.*|paper/.*)$"
     )
     for name in files:
         assert spec.match_file(name) == bool(researcher.match(name)), name

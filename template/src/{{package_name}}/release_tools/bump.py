@@ -23,6 +23,7 @@ from .gitrepo import (
     tag_commit,
     tree_state,
 )
+from .paper_numbers import GENERATED, paper_folder
 from .publish import publish
 from .record import LOCK_FILE
 from .release_file import VERSION, Release, normalized_version
@@ -40,7 +41,16 @@ def release_commit_files(root: Path) -> list[str]:
     results = sorted(
         p.relative_to(root).as_posix() for p in root.glob(RESULTS_GLOB) if p.is_file() and not p.is_symlink()
     )
-    return [name for name in RENDERED if (root / name).is_file()] + results
+    return [name for name in RENDERED if (root / name).is_file()] + results + paper_generated_files(root)
+
+
+def paper_generated_files(root: Path) -> list[str]:
+    """The paper's generated numbers and release facts (make stage rewrites them), when the paper is in the project."""
+    generated = (paper_folder(root) / GENERATED).resolve()
+    if not generated.is_dir() or not generated.is_relative_to(root.resolve()):
+        return []
+    files = sorted(p for p in generated.iterdir() if p.is_file() and not p.is_symlink())
+    return [p.relative_to(root.resolve()).as_posix() for p in files]
 
 
 def replace_once(text: str, pattern: re.Pattern, line: str, where: str) -> str:

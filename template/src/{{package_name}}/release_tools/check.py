@@ -27,6 +27,8 @@ from .contract import Contract, load_contract, pipeline_input
 from .files import sha256_file
 from .gitrepo import SYMLINK_MODE, TrackedTree, tree_state
 from .lock import release_lock
+from .paper_check import check_paper
+from .paper_numbers import NumberInputs
 from .readme_blocks import render_readme
 from .release_file import (
     PIPELINE_TAGS,
@@ -442,6 +444,7 @@ def _check_release(root: Path, behaviour: bool) -> list[Item]:
         check_absolute_paths(root, build),
         check_conflicts(root),
         check_git(root, inputs.run),
+        *check_paper(root, NumberInputs.of(release, inputs.metrics, inputs.benchmark, inputs.manifest)),
     ]
     if behaviour:
         folders = Folders(build / "model", build / "dataset", build / "demo")

@@ -27,7 +27,7 @@ from .cli import UserError
 
 # What the pipeline and the release tooling write; they follow from the code and the checkpoint, so a tree
 # whose only changes are these (e.g. in CI, after re-running the pipeline) still maps to its commit.
-OUTPUTS = ("results", "README.md", "CITATION.cff", "release.lock.json")
+OUTPUTS = ("results", "README.md", "CITATION.cff", "release.lock.json", "paper/generated")
 SYMLINK_MODE = "120000"
 COMMIT_FIRST = "run git init && git add -A && git commit -m 'first commit'"
 # Where the files that reach the Hub come from: an untracked file here is work that would not be released.

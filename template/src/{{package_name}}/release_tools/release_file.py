@@ -7,7 +7,7 @@ Errors name the file, the field and the fix, so the renderer and `make check-rel
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -279,7 +279,46 @@ def release_problems(data: Any, path: str = RELEASE_FILE) -> list[str]:
         problem(
             "checks.metric_tolerance", f"is {shown(tolerance)}; use the largest accepted |difference|, e.g. 0 or 1e-4"
         )
+    check_paper_section(data, problem)
     return problems
+
+
+NUMBER_STYLES = ("percent", "fraction")
+NUMBER_FORMAT_FIX = "use {style: percent, decimals: 1} (style percent or fraction, 0 to 6 decimals)"
+
+
+def check_paper_section(data: dict, problem: Callable[[str, str], None]) -> None:
+    """The optional `paper:` section (how make paper-numbers writes numbers, how make arxiv sizes figures); each
+    problem goes to `problem(field, text)`."""
+    paper = _get(data, "paper")
+    if paper is None:
+        return
+    if not isinstance(paper, dict):
+        problem("paper", "must be a mapping such as {metrics: {style: percent, decimals: 1}}")
+        return
+    formats = {"paper.metrics": paper.get("metrics")}
+    per_metric = paper.get("per_metric")
+    if per_metric is not None and not isinstance(per_metric, dict):
+        problem("paper.per_metric", "must map metric names to formats, e.g. {loss: {style: fraction, decimals: 3}}")
+    elif per_metric:
+        formats |= {f"paper.per_metric.{name}": value for name, value in per_metric.items()}
+    for field, value in formats.items():
+        if value is None and field == "paper.metrics":
+            continue
+        if not isinstance(value, dict) or set(value) - {"style", "decimals"}:
+            problem(field, f"is {shown(value)}; {NUMBER_FORMAT_FIX}")
+            continue
+        decimals = value.get("decimals", 1)
+        if (
+            value.get("style", "percent") not in NUMBER_STYLES
+            or not isinstance(decimals, int)
+            or isinstance(decimals, bool)
+            or not 0 <= decimals <= 6
+        ):
+            problem(field, f"is {shown(value)}; {NUMBER_FORMAT_FIX}")
+    pixels = paper.get("image_max_px")
+    if pixels is not None and (not isinstance(pixels, int) or isinstance(pixels, bool) or not 200 <= pixels <= 10000):
+        problem("paper.image_max_px", f"is {shown(pixels)}; use the longest side in pixels, e.g. 2000")
 
 
 def hub_url(kind: str, repo_id: str) -> str:
@@ -373,6 +412,45 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class NumberFormat:
+    """How the paper writes a metric: percent (0.9722 -> 97.2) or fraction (0.972), to `decimals` places."""
+
+    style: str = "percent"
+    decimals: int = 1
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any] | None) -> NumberFormat:
+        data = data or {}
+        return cls(data.get("style", "percent"), data.get("decimals", 1))
+
+    def text(self, value: float) -> str:
+        """The value as the paper shows it; percent applies to fractions only (a loss of 2.3 stays 2.3)."""
+        scaled = value * 100 if self.style == "percent" and 0 <= value <= 1 else value
+        return f"{scaled:.{self.decimals}f}"
+
+
+@dataclass(frozen=True)
+class PaperSettings:
+    """release.yaml's optional `paper:` section: number formats for make paper-numbers, figure size for make arxiv."""
+
+    metrics: NumberFormat = NumberFormat()
+    per_metric: Mapping[str, NumberFormat] = dataclass_field(default_factory=dict)
+    image_max_px: int = 2000
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any] | None) -> PaperSettings:
+        data = data or {}
+        return cls(
+            NumberFormat.from_data(data.get("metrics")),
+            {name: NumberFormat.from_data(value) for name, value in (data.get("per_metric") or {}).items()},
+            data.get("image_max_px") or 2000,
+        )
+
+    def format_for(self, metric: str) -> NumberFormat:
+        return self.per_metric.get(metric, self.metrics)
+
+
+@dataclass(frozen=True)
 class Release:
     """release.yaml, checked by `release_problems` and typed. `data` keeps the whole mapping: the card templates
     read it (`as_dict`), and it holds any field the researcher added."""
@@ -395,6 +473,7 @@ class Release:
     demo_python_version: str | None = None
     large_folder_threshold_gb: float | None = None
     metric_tolerance: float = 0.0  # how far a re-run metric may differ from the reported one
+    paper: PaperSettings = PaperSettings()
     data: dict[str, Any] = dataclass_field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -450,6 +529,7 @@ class Release:
             demo_python_version=demo.get("python_version"),
             large_folder_threshold_gb=(data.get("publish") or {}).get("large_folder_threshold_gb"),
             metric_tolerance=float((data.get("checks") or {}).get("metric_tolerance") or 0),
+            paper=PaperSettings.from_data(data.get("paper")),
             data=dict(data),
         )
 

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 import pyarrow.parquet as pq
 
+from .arxiv import carry_over
 from .cards import common_context, render_dataset_card, render_model_card
 from .checkpoint import bound_files
 from .citation import citation_cff
@@ -31,6 +32,7 @@ from .gitrepo import TrackedTree, refuse_links
 from .lock import release_lock
 from .manifest import read_manifest, verified_file
 from .page import page_inputs, page_notes, write_page
+from .paper_numbers import NumberInputs, paper_folder, write_numbers
 from .readme_blocks import render_readme
 from .release_file import RELEASE_FILE, Release
 from .results import BENCHMARK_FILE, METRICS_FILE, Benchmark, Metrics
@@ -221,8 +223,12 @@ def build_release(
             stage_license_file(tree, release, "model", staging / "model")
             stage_license_file(tree, release, "data", staging / "dataset")
             atomic_write_text(staging / "ANNOUNCEMENT.md", render_announcement(tree, release, inputs.metrics))
+            carry_over(out, staging)
         if documents:
             render_documents(root, release, inputs.metrics, inputs.benchmark)
+            if paper_folder(root).is_dir():
+                numbers = NumberInputs.of(release, inputs.metrics, inputs.benchmark, inputs.manifest)
+                write_numbers(paper_folder(root), numbers)
     for note in page_notes(page):
         print(f"note: {note}", file=sys.stderr)
     return out
