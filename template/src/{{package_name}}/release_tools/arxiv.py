@@ -186,11 +186,40 @@ def carry_over(old: Path, staging: Path) -> None:
             shutil.copyfile(old / name, staging / name)
 
 
+def copy_source(paper: Path, target: Path) -> None:
+    """The paper's files (no dot-files, no links) into `target`, where the build may write freely."""
+    for path in source_files(paper):
+        (target / path.relative_to(paper)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / path.relative_to(paper))
+
+
+def bibliography_note(source: Path, main: str) -> list[str]:
+    """Without a TeX engine: a paper with a BibTeX bibliography but no .bbl would show [?] on arXiv."""
+    bbl = Path(main).with_suffix(".bbl")
+    uses_bibtex = "\\bibliography{" in (source / main).read_text(encoding="utf-8", errors="replace")
+    return (
+        [f"no {bbl}: arXiv will show [?] for citations; {NO_ENGINE}"]
+        if uses_bibtex and not (source / bbl).is_file()
+        else []
+    )
+
+
+def compile_package(package: Path, main: str, log: Path) -> tuple[str, bytes]:
+    """pdflatex twice (references settle) on a copy, as arXiv does: what it says, and the PDF."""
+    with tempfile.TemporaryDirectory() as trial:
+        work = Path(trial) / "package"
+        shutil.copytree(package, work)
+        pdflatex(work, main, log, what="the arXiv package")
+        done = pdflatex(work, main, log, what="the arXiv package")
+        pages = re.search(r"Output written on .*?\((\d+) pages?", done.stdout)
+        said = f"compiled with pdflatex as arXiv will: {pages.group(1) if pages else '?'} pages"
+        return said, (work / Path(main).with_suffix(".pdf")).read_bytes()
+
+
 def build_arxiv(root: Path = Path("."), paper: Path | None = None) -> ArxivPackage:
     root = Path(root)
     paper = paper or paper_folder(root)
-    out = root / BUILD
-    log = root / COMPILE_LOG
+    out, log = root / BUILD, root / COMPILE_LOG
     with release_lock(root, "make arxiv"):
         release = Release.load(root)
         files = source_files(paper)
@@ -200,21 +229,13 @@ def build_arxiv(root: Path = Path("."), paper: Path | None = None) -> ArxivPacka
             raise UserError(problems[0])
         write_numbers(paper, NumberInputs.load(root, release))
         log.unlink(missing_ok=True)
-        notes = []
         with tempfile.TemporaryDirectory() as scratch:
             source = Path(scratch) / "paper"
-            for path in source_files(paper):
-                target = source / path.relative_to(paper)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
+            copy_source(paper, source)
             engine = tex_engine()
             if engine:
                 compiled_bibliography(source, main, log)
-            elif (
-                "\\bibliography{" in (source / main).read_text(encoding="utf-8", errors="replace")
-                and not (source / Path(main).with_suffix(".bbl")).is_file()
-            ):
-                notes.append(f"no {Path(main).with_suffix('.bbl')}: arXiv will show [?] for citations; {NO_ENGINE}")
+            notes = [] if engine else bibliography_note(source, main)
             package = clean(source, release.paper.image_max_px)
             ensure_pdfoutput(package / main)
             notes += [
@@ -231,17 +252,10 @@ def build_arxiv(root: Path = Path("."), paper: Path | None = None) -> ArxivPacka
                     f"the arXiv package is {len(tarball) / 1e6:.1f} MB, over arXiv's 50 MB; lower paper.image_max_px "
                     "in release.yaml or remove large files from the paper folder"
                 )
-            compiled = NO_ENGINE
-            pdf = None
-            if engine:
-                with tempfile.TemporaryDirectory() as trial:
-                    work = Path(trial) / "package"
-                    shutil.copytree(package, work)
-                    pdflatex(work, main, log, what="the arXiv package")
-                    done = pdflatex(work, main, log, what="the arXiv package")  # twice: references settle
-                    pages = re.search(r"Output written on .*?\((\d+) pages?", done.stdout)
-                    compiled = f"compiled with pdflatex as arXiv will: {pages.group(1) if pages else '?'} pages"
-                    pdf = (work / Path(main).with_suffix(".pdf")).read_bytes()
+            compiled, pdf = compile_package(package, main, log) if engine else (NO_ENGINE, None)
+            sizes = {
+                p.relative_to(package).as_posix(): p.stat().st_size for p in sorted(package.rglob("*")) if p.is_file()
+            }
             with atomic_directory(out / PACKAGE_DIR) as staging:
                 shutil.copytree(package, staging, dirs_exist_ok=True)
             atomic_write_bytes(out / TARBALL, tarball)
@@ -249,11 +263,6 @@ def build_arxiv(root: Path = Path("."), paper: Path | None = None) -> ArxivPacka
                 atomic_write_bytes(out / PREVIEW, pdf)
             else:
                 (out / PREVIEW).unlink(missing_ok=True)
-    sizes = {
-        p.relative_to(out / PACKAGE_DIR).as_posix(): p.stat().st_size
-        for p in sorted((out / PACKAGE_DIR).rglob("*"))
-        if p.is_file()
-    }
     return ArxivPackage(out / PACKAGE_DIR, out / TARBALL, sizes, compiled, tuple(notes))
 
 
