@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .cli import UserError, one_line, run
 from .contract import load_contract
@@ -94,6 +95,17 @@ def client_args(values: list[Any]) -> list[Any]:
     return [one(v) for v in values]
 
 
+def listening(url: str) -> bool:
+    """Whether something accepts connections at the URL's host and port: a cheap test to poll with. Each try of a
+    gradio Client costs tens of milliseconds of CPU, which a demo booting on a small machine needs."""
+    address = urlsplit(url)
+    try:
+        with socket.create_connection((address.hostname, address.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def first_answer(url: str, process: subprocess.Popen, values: list[Any], timeout: float = 120) -> Any:
     """Poll until the demo answers `/predict` with `values` (the inputs' values); returns the answer. Fails if the
     process exits first."""
@@ -106,6 +118,9 @@ def first_answer(url: str, process: subprocess.Popen, values: list[Any], timeout
             raise UserError(
                 f"the demo exited with status {process.returncode}: {one_line(lines[-1] if lines else 'no output')}"
             )
+        if not listening(url):  # not up yet
+            time.sleep(0.2)
+            continue
         try:
             client = Client(url, verbose=False)
             return client.predict(*client_args(values), api_name="/predict")
