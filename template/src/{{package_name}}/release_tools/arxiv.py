@@ -33,9 +33,10 @@ from .lock import release_lock
 from .paper_numbers import NumberInputs, paper_folder, write_numbers
 from .paper_source import absolute_path_problems, main_file, shown_path, source_files
 from .release_file import Release
+from .stage import ARXIV_OUTPUTS, BUILD
 
-BUILD = Path("build/release")
-PACKAGE_DIR, TARBALL, PREVIEW = "arxiv", "arxiv.tar.gz", "arxiv.pdf"
+PACKAGE_DIR, TARBALL, PREVIEW = ARXIV_OUTPUTS
+
 COMPILE_LOG = Path("build/arxiv-compile.log")
 ARXIV_LIMIT_BYTES = 50 * 1000 * 1000
 HOME_PATH = re.compile(r"(/home/|/Users/|[A-Za-z]:\\Users\\)[^\s/\\]+")
@@ -174,16 +175,6 @@ def tarball_bytes(package: Path) -> bytes:
                 with path.open("rb") as data:
                     tar.addfile(info, data)
     return buffer.getvalue()
-
-
-def carry_over(old: Path, staging: Path) -> None:
-    """`make stage` rebuilds build/release/ from scratch; the arXiv package built before stays (check-release says
-    when its numbers are out of date)."""
-    for name in (PACKAGE_DIR, TARBALL, PREVIEW):
-        if (old / name).is_dir() and not (old / name).is_symlink():
-            shutil.copytree(old / name, staging / name, symlinks=True)
-        elif (old / name).is_file() and not (old / name).is_symlink():
-            shutil.copyfile(old / name, staging / name)
 
 
 def copy_source(paper: Path, target: Path) -> None:

@@ -13,8 +13,8 @@ from .checklist import Item, ok_or
 from .cli import UserError
 from .paper_numbers import NUMBERS_FILE, NumberInputs, numbers_text, paper_folder, stale_files
 from .paper_source import absolute_path_problems, arxiv_id_problems, hand_typed_numbers, shown_path, source_files
+from .stage import ARXIV_OUTPUTS, BUILD
 
-PACKAGE = Path("build/release/arxiv")
 MACRO_LINE = re.compile(r"^\\newcommand\{\\(\w+)\}\{(.*)\}%?\s*$", re.M)
 
 
@@ -62,7 +62,7 @@ def check_paper(root: Path, inputs: NumberInputs) -> list[Item]:
             arxiv_id_problems(paper, files, inputs.release, root),
         )
     )
-    package = root / PACKAGE / NUMBERS_FILE
+    package = root / BUILD / ARXIV_OUTPUTS[0] / NUMBERS_FILE
     if package.is_file():  # a package built from a paper that uses the generated numbers
         name = "build/release/arxiv.tar.gz carries the current numbers"
         current = macro_values(package.read_text(encoding="utf-8", errors="replace")) == macro_values(

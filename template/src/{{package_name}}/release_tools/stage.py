@@ -21,7 +21,6 @@ from typing import Any
 import jinja2
 import pyarrow.parquet as pq
 
-from .arxiv import carry_over
 from .cards import common_context, render_dataset_card, render_model_card
 from .checkpoint import bound_files
 from .citation import citation_cff
@@ -40,6 +39,8 @@ from .run_record import RunRecord
 from .space import stage_space
 
 BUILD = Path("build/release")
+# What make arxiv writes beside the Hub artifacts: the package folder, its tarball and the compiled PDF.
+ARXIV_OUTPUTS = ("arxiv", "arxiv.tar.gz", "arxiv.pdf")
 ANNOUNCEMENT_TEMPLATE = "cards/announcement.md.j2"
 CARD_TEMPLATES = ("cards/model_card.md.j2", "cards/dataset_card.md.j2", ANNOUNCEMENT_TEMPLATE)
 RESULTS = (METRICS_FILE, BENCHMARK_FILE)
@@ -195,6 +196,16 @@ def staged_examples(inputs: StageInputs, root: Path) -> list[Path]:
         else:
             examples.append(inputs.tree.file(relative))
     return examples
+
+
+def carry_over(old: Path, staging: Path) -> None:
+    """`make stage` rebuilds build/release/ from scratch; the arXiv package built before stays (check-release says
+    when its numbers are out of date)."""
+    for name in ARXIV_OUTPUTS:
+        if (old / name).is_dir() and not (old / name).is_symlink():
+            shutil.copytree(old / name, staging / name, symlinks=True)
+        elif (old / name).is_file() and not (old / name).is_symlink():
+            shutil.copyfile(old / name, staging / name)
 
 
 def build_release(
