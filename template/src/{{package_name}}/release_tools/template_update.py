@@ -27,7 +27,6 @@ from typing import Any
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from .check import conflict_leftovers
 from .cli import UserError, run
 from .gitrepo import (
     UNATTENDED,
@@ -231,6 +230,8 @@ def update(root: Path, copier: str | None, vcs_ref: str | None) -> None:
         print(f"  kept deleted: {path} (you deleted it earlier; copier brings back files it only writes when missing)")
     new_commit = (read_answers(root) or {}).get("_commit")
     changed = status(root, ".")
+    from .check import conflict_leftovers  # here: importing the checks loads the cards and the Hub client
+
     leftovers = conflict_leftovers(root)
     if leftovers:
         print(f"template update {answers['_commit']} -> {new_commit}: {len(leftovers)} file(s) need you:")
