@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import yaml
-from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
+from huggingface_hub import CardData, DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
 
 from .citation import bibtex
 from .cli import UserError
@@ -23,6 +24,8 @@ from .tables import results_table
 
 MODEL_TEMPLATE = "cards/model_card.md.j2"
 DATASET_TEMPLATE = "cards/dataset_card.md.j2"
+
+Card = TypeVar("Card", ModelCard, DatasetCard)
 
 
 def license_fields(release: Release, kind: str) -> dict[str, Any]:
@@ -141,6 +144,18 @@ def template_errors(name: str) -> Iterator[None]:
         raise UserError(f"{name} is not UTF-8 text; save it as UTF-8") from None
 
 
+@functools.lru_cache(maxsize=8)
+def _compiled(source: str) -> jinja2.Template:
+    return jinja2.Template(source)
+
+
+def from_template(card_class: type[Card], data: CardData, template: Path, **context: Any) -> Card:
+    """`card_class.from_template(data, template_path=template, **context)`, the template compiled once per process:
+    huggingface_hub compiles it on every call, and one check renders each card again to compare."""
+    source = template.read_text(encoding="utf-8")
+    return card_class(_compiled(source).render(card_data=data.to_yaml(), **{**data.to_dict(), **context}))
+
+
 def expected_splits(card: DatasetCard) -> dict[str, int]:
     """Split -> rows, as the dataset card's dataset_info states them."""
     info = getattr(card.data, "dataset_info", None) or {}
@@ -169,9 +184,10 @@ def render_model_card(
     results and speed tables drawn."""
     context = common_context(release)
     with template_errors(MODEL_TEMPLATE):
-        return ModelCard.from_template(
+        return from_template(
+            ModelCard,
             model_card_data(release, metrics),
-            template_path=str(root / MODEL_TEMPLATE),
+            root / MODEL_TEMPLATE,
             metrics=metrics.as_dict(),
             metric_rows=list(results_table(metrics).rows),
             benchmark=benchmark.as_dict(),
@@ -191,9 +207,10 @@ def render_dataset_card(
     split_bytes: dict[str, int] | None = None,
 ) -> DatasetCard:
     with template_errors(DATASET_TEMPLATE):
-        return DatasetCard.from_template(
+        return from_template(
+            DatasetCard,
             dataset_card_data(release, split_rows, split_bytes),
-            template_path=str(root / DATASET_TEMPLATE),
+            root / DATASET_TEMPLATE,
             split_rows=split_rows,
             total_rows=sum(split_rows.values()),
             manifest=manifest,

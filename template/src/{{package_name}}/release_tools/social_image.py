@@ -10,6 +10,8 @@ a script it does not cover is better served by a teaser.
 
 from __future__ import annotations
 
+import functools
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,8 +87,8 @@ def headline(metrics: Metrics) -> tuple[str, str] | None:
     return f"{name.replace('_', ' ')} {value:.4f}", where
 
 
-def card(release: Release, metrics: Metrics) -> Image.Image:
-    """Title, authors and the headline result on the page's colours."""
+def card(title: str, names: tuple[str, ...], result: tuple[str, str] | None) -> Image.Image:
+    """Title, authors and the headline result (`headline`) on the page's colours."""
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
     width = SIZE[0] - 2 * MARGIN
@@ -94,22 +96,20 @@ def card(release: Release, metrics: Metrics) -> Image.Image:
     band = SIZE[1] - 150  # the result band at the bottom
     for size in (64, 56, 48, 42):  # the largest size at which the title fits in four lines
         title_font = font("bold", size)
-        lines = wrap(release.title, draw, title_font, width, 4)
+        lines = wrap(title, draw, title_font, width, 4)
         if not lines[-1].endswith(" …"):
             break
     y = TOP
     for line in lines:
         draw.text((MARGIN, y), line, font=title_font, fill=TEXT)
         y += round(size * 1.22)
-    names = ", ".join(a.name for a in release.authors)
     author_font = font("regular", 30)
-    for line in wrap(names, draw, author_font, width, 2 if y < band - 110 else 1):
+    for line in wrap(", ".join(names), draw, author_font, width, 2 if y < band - 110 else 1):
         if y + 40 > band - 16:
             break
         draw.text((MARGIN, y + 16), line, font=author_font, fill=MUTED)
         y += 40
     draw.rectangle((20, band, SIZE[0], SIZE[1]), fill=PANEL)
-    result = headline(metrics)
     if result:
         value, where = result
         value_font = font("bold", 54)
@@ -132,12 +132,27 @@ def fitted(teaser: Path) -> Image.Image:
 
 def write_social_image(folder: Path, release: Release, metrics: Metrics, teaser: Path | None) -> Path:
     """Write social.png into the page folder; the same inputs give the same bytes (no timestamp in the PNG)."""
-    image = fitted(teaser) if teaser else card(release, metrics)
-    if not teaser:  # flat colours and antialiased text: a palette keeps the file a few tens of kilobytes
-        image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     path = folder / NAME
-    image.save(path, format="PNG", optimize=True)
+    if teaser:
+        path.write_bytes(png_of(fitted(teaser), palette=False))
+    else:
+        names = tuple(a.name for a in release.authors)
+        path.write_bytes(card_png(release.title, names, headline(metrics)))
     return path
+
+
+@functools.lru_cache(maxsize=4)
+def card_png(title: str, names: tuple[str, ...], result: tuple[str, str] | None) -> bytes:
+    """The card's PNG, drawn once per process for the same text (each `make stage` draws it, tests stage often)."""
+    return png_of(card(title, names, result), palette=True)
+
+
+def png_of(image: Image.Image, palette: bool) -> bytes:
+    if palette:  # flat colours and antialiased text: a palette keeps the file a few tens of kilobytes
+        image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    data = io.BytesIO()
+    image.save(data, format="PNG", optimize=True)
+    return data.getvalue()
 
 
 def alt_text(release: Release, metrics: Metrics, teaser: Path | None) -> str:
