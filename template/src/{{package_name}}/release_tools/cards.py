@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import jinja2
 import yaml
@@ -24,8 +24,6 @@ from .tables import results_table
 
 MODEL_TEMPLATE = "cards/model_card.md.j2"
 DATASET_TEMPLATE = "cards/dataset_card.md.j2"
-
-Card = TypeVar("Card", ModelCard, DatasetCard)
 
 
 def license_fields(release: Release, kind: str) -> dict[str, Any]:
@@ -149,11 +147,12 @@ def _compiled(source: str) -> jinja2.Template:
     return jinja2.Template(source)
 
 
-def from_template(card_class: type[Card], data: CardData, template: Path, **context: Any) -> Card:
-    """`card_class.from_template(data, template_path=template, **context)`, the template compiled once per process:
-    huggingface_hub compiles it on every call, and one check renders each card again to compare."""
+def card_text(data: CardData, template: Path, **context: Any) -> str:
+    """What `ModelCard.from_template(data, template_path=template, **context)` renders (DatasetCard's likewise), the
+    template compiled once per process: huggingface_hub compiles it on every call, and a check renders each card
+    again to compare."""
     source = template.read_text(encoding="utf-8")
-    return card_class(_compiled(source).render(card_data=data.to_yaml(), **{**data.to_dict(), **context}))
+    return _compiled(source).render(card_data=data.to_yaml(), **{**data.to_dict(), **context})
 
 
 def expected_splits(card: DatasetCard) -> dict[str, int]:
@@ -184,8 +183,7 @@ def render_model_card(
     results and speed tables drawn."""
     context = common_context(release)
     with template_errors(MODEL_TEMPLATE):
-        return from_template(
-            ModelCard,
+        text = card_text(
             model_card_data(release, metrics),
             root / MODEL_TEMPLATE,
             metrics=metrics.as_dict(),
@@ -197,6 +195,7 @@ def render_model_card(
             config_yaml=yaml.safe_dump(run.config, sort_keys=False).strip(),
             **context,
         )
+        return ModelCard(text)
 
 
 def render_dataset_card(
@@ -207,8 +206,7 @@ def render_dataset_card(
     split_bytes: dict[str, int] | None = None,
 ) -> DatasetCard:
     with template_errors(DATASET_TEMPLATE):
-        return from_template(
-            DatasetCard,
+        text = card_text(
             dataset_card_data(release, split_rows, split_bytes),
             root / DATASET_TEMPLATE,
             split_rows=split_rows,
@@ -216,3 +214,4 @@ def render_dataset_card(
             manifest=manifest,
             **common_context(release),
         )
+        return DatasetCard(text)
