@@ -528,7 +528,8 @@ def test_release_public_asks_first(published: Published) -> None:
     hub = published.hub
     assert published.make("link-paper", "ARXIV=2501.01234").returncode == 0
     git(published.project, "commit", "-q", "-am", "paper")
-    assert published.make("publish").returncode == 0
+    done = published.make("publish")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     collection = next(iter(hub.collections.values()))
     assert ("paper", "2501.01234") in {(i["type"], i["id"]) for i in collection["items"]}
     refused = published.make("release-public", stdin="no\n")
