@@ -134,22 +134,21 @@ def write_social_image(folder: Path, release: Release, metrics: Metrics, teaser:
     """Write social.png into the page folder; the same inputs give the same bytes (no timestamp in the PNG)."""
     path = folder / NAME
     if teaser:
-        path.write_bytes(png_of(fitted(teaser), palette=False))
+        path.write_bytes(png_of(fitted(teaser)))
     else:
-        names = tuple(a.name for a in release.authors)
-        path.write_bytes(card_png(release.title, names, headline(metrics)))
+        path.write_bytes(card_png(release.title, tuple(a.name for a in release.authors), headline(metrics)))
     return path
 
 
 @functools.lru_cache(maxsize=4)
 def card_png(title: str, names: tuple[str, ...], result: tuple[str, str] | None) -> bytes:
-    """The card's PNG, drawn once per process for the same text (each `make stage` draws it, tests stage often)."""
-    return png_of(card(title, names, result), palette=True)
+    """The card's PNG, drawn once per process for the same text (each `make stage` draws it, tests stage often).
+    Flat colours and antialiased text: a palette keeps the file a few tens of kilobytes."""
+    image = card(title, names, result)
+    return png_of(image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE))
 
 
-def png_of(image: Image.Image, palette: bool) -> bytes:
-    if palette:  # flat colours and antialiased text: a palette keeps the file a few tens of kilobytes
-        image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+def png_of(image: Image.Image) -> bytes:
     data = io.BytesIO()
     image.save(data, format="PNG", optimize=True)
     return data.getvalue()
